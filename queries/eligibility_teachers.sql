@@ -1,0 +1,120 @@
+-- purpose: teacher commendation check for a 學年度: per 任課教師, the 課程學習成果 of both
+--          semesters sent for certification (認證中 / 通過 / 未通過) by students active in that
+--          row's semester, how many were decided on time (the 教師認證 phase of that semester for
+--          the student's 部別, else the row with empty 部別; any decided row without a phase
+--          makes on_time_count NULL), and whether the commendation rules in force that year are
+--          met: submitted ≥ commendation_min_items and on_time / submitted ≥
+--          commendation_on_time_rate, compared exactly in decimals (NULL on time = not eligible)
+-- params: $year INTEGER, $active_statuses VARCHAR[]
+-- returns: one row per teacher with at least one submitted item, ordered by teacher_code:
+--          teacher_code, teacher_name (NULL when not in 教職員名冊), submitted_count,
+--          on_time_count, eligible
+with roster as (
+    select
+        semester,
+        student_no,
+        division,
+        status
+    from students
+    where school_year = $year
+),
+
+sent_outcomes as (
+    select
+        semester,
+        student_no,
+        teacher_code,
+        cert_status,
+        certified_at
+    from outcomes
+    where school_year = $year
+      and cert_status in ('認證中', '通過', '未通過')
+),
+
+certification_phases as (
+    select
+        semester,
+        division,
+        max(end_date) as end_date
+    from schedule
+    where school_year = $year
+      and phase = '教師認證'
+    group by
+        semester,
+        division
+),
+
+commendation_rules as (
+    select
+        arg_max(value, effective_from_year) filter (
+            where key = 'commendation_min_items'
+        ) as min_items,
+        arg_max(value, effective_from_year) filter (
+            where key = 'commendation_on_time_rate'
+        ) as min_on_time_rate
+    from rules
+    where effective_from_year <= $year
+),
+
+active_students as (
+    select
+        semester,
+        student_no,
+        division
+    from roster
+    where list_contains($active_statuses, status)
+),
+
+judged_outcomes as (
+    select
+        sent_outcomes.teacher_code,
+        sent_outcomes.cert_status in ('通過', '未通過') as is_decided,
+        sent_outcomes.certified_at,
+        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+    from sent_outcomes
+    inner join active_students
+        on active_students.semester = sent_outcomes.semester
+       and active_students.student_no = sent_outcomes.student_no
+    left join certification_phases as own_phase
+        on own_phase.semester = sent_outcomes.semester
+       and own_phase.division = active_students.division
+    left join certification_phases as general_phase
+        on general_phase.semester = sent_outcomes.semester
+       and general_phase.division is null
+),
+
+per_teacher as (
+    select
+        teacher_code,
+        count(*) as submitted_count,
+        case
+            when bool_or(deadline_date is null) then null
+            else count(*) filter (
+                where is_decided
+                  and certified_at < deadline_date + interval 1 day
+            )
+        end as on_time_count
+    from judged_outcomes
+    group by teacher_code
+),
+
+final as (
+    select
+        per_teacher.teacher_code,
+        staff.name as teacher_name,
+        per_teacher.submitted_count,
+        per_teacher.on_time_count,
+        coalesce(
+            per_teacher.submitted_count >= commendation_rules.min_items
+            and cast(per_teacher.on_time_count as decimal(18, 4))
+                >= per_teacher.submitted_count * cast(commendation_rules.min_on_time_rate as decimal(18, 4)),
+            false
+        ) as eligible
+    from per_teacher
+    cross join commendation_rules
+    left join staff
+        on staff.staff_code = per_teacher.teacher_code
+    order by per_teacher.teacher_code
+)
+
+select * from final

@@ -1,0 +1,40 @@
+-- purpose: active students of one semester with at least one 課程諮詢紀錄 in it
+-- params: $year INTEGER, $semester INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
+-- returns: one row: students_with_record
+with roster as (
+    select
+        student_no,
+        division,
+        status
+    from students
+    where school_year = $year
+      and semester = $semester
+),
+
+semester_counselling as (
+    select distinct student_no
+    from counselling
+    where school_year = $year
+      and semester = $semester
+),
+
+active_students as (
+    select student_no
+    from roster
+    where list_contains($active_statuses, status)
+      and ($division is null or division = $division)
+),
+
+counselled as (
+    select active_students.student_no
+    from active_students
+    inner join semester_counselling
+        on semester_counselling.student_no = active_students.student_no
+),
+
+final as (
+    select count(*) as students_with_record
+    from counselled
+)
+
+select * from final

@@ -1,0 +1,64 @@
+-- purpose: 多元表現 uploads of a 學年度 by the active students A(Y), and who exceeds the
+--          diverse_upload_cap_per_year rule in force that year
+-- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
+-- returns: one row: uploaded_count, students_with_upload, students_over_cap
+with year_roster as (
+    select
+        student_no,
+        semester,
+        division,
+        status
+    from students
+    where school_year = $year
+),
+
+year_diverse as (
+    select student_no
+    from diverse
+    where school_year = $year
+),
+
+upload_cap as (
+    select arg_max(value, effective_from_year) as cap
+    from rules
+    where key = 'diverse_upload_cap_per_year'
+      and effective_from_year <= $year
+),
+
+year_students as (
+    select
+        student_no,
+        arg_max(division, semester) as division,
+        bool_or(list_contains($active_statuses, status)) as was_active
+    from year_roster
+    group by student_no
+),
+
+active_students as (
+    select student_no
+    from year_students
+    where was_active
+      and ($division is null or division = $division)
+),
+
+uploads_per_student as (
+    select
+        year_diverse.student_no,
+        count(*) as uploaded_count
+    from year_diverse
+    inner join active_students
+        on active_students.student_no = year_diverse.student_no
+    group by year_diverse.student_no
+),
+
+final as (
+    select
+        coalesce(sum(uploads_per_student.uploaded_count), 0)::bigint as uploaded_count,
+        count(uploads_per_student.student_no) as students_with_upload,
+        count(*) filter (where uploads_per_student.uploaded_count > upload_cap.cap) as students_over_cap
+    from upload_cap
+    left join uploads_per_student
+        on true
+)
+
+select * from final
