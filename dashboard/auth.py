@@ -1,0 +1,123 @@
+"""Local accounts, roles and the one permission check every page and command uses.
+
+Passwords are stored only as argon2id hashes. Roles follow the people who use the dashboard:
+the administrator, the registry clerks (註冊組 / 進修部教務組), the executive secretary
+(教務主任), the principal and the other working-group members. This module must not import
+streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+ROLES: tuple[str, ...] = ("管理者", "註冊組", "執行秘書", "校長", "工作小組委員")
+
+# permission -> roles that hold it. One table, so a page cannot invent its own rule.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_dashboard": frozenset(ROLES),
+    "import_data": frozenset({"管理者", "註冊組"}),
+    "view_data_quality": frozenset({"管理者", "註冊組", "執行秘書"}),
+    "view_student_names": frozenset({"管理者", "註冊組", "執行秘書"}),
+    "view_addresses": frozenset({"管理者", "註冊組"}),
+    "edit_records": frozenset({"管理者", "註冊組"}),
+    "edit_meetings": frozenset({"管理者", "執行秘書"}),
+    "set_targets": frozenset({"管理者", "執行秘書"}),
+    "manage_users": frozenset({"管理者"}),
+    "purge_records": frozenset({"管理者"}),
+}
+
+MIN_PASSWORD_LENGTH = 8
+_USERNAME = re.compile(r"[A-Za-z0-9_.-]{2,32}")
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verifying against this when the user does not exist keeps the response time the same, so a
+# login form cannot be used to find out which accounts exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account request (message in Traditional Chinese)."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+
+    def can(self, permission: str) -> bool:
+        return can(self.role, permission)
+
+
+def can(role: str, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return role in PERMISSIONS[permission]
+
+
+def validate_new_user(username: str, password: str, role: str) -> list[str]:
+    problems = []
+    if not _USERNAME.fullmatch(username):
+        problems.append("帳號須為 2–32 個英數字、底線、句點或連字號。")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"密碼至少需 {MIN_PASSWORD_LENGTH} 個字元。")
+    if role not in ROLES:
+        problems.append(f"角色「{role}」不存在；可用的角色：{'、'.join(ROLES)}。")
+    return problems
+
+
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    *,
+    replace: bool = False,
+) -> User:
+    problems = validate_new_user(username, password, role)
+    if problems:
+        raise AccountError(" ".join(problems))
+    cur = con.cursor()
+    try:
+        exists = cur.execute("select 1 from users where username = $u", {"u": username}).fetchone()
+        if exists and not replace:
+            raise AccountError(f"帳號「{username}」已存在。")
+        params = {
+            "u": username,
+            "n": display_name or username,
+            "r": role,
+            "h": _hasher.hash(password),
+            "t": datetime.now(),
+        }
+        cur.execute("begin transaction")
+        cur.execute("delete from users where username = $u", {"u": username})
+        cur.execute("insert into users values ($u, $n, $r, $h, $t, false)", params)
+        cur.execute("commit")
+    finally:
+        cur.close()
+    return User(username, display_name or username, role)
+
+
+def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str) -> User | None:
+    cur = con.cursor()
+    try:
+        row = cur.execute(
+            "select display_name, role, password_hash from users where username = $u and not disabled",
+            {"u": username.strip()},
+        ).fetchone()
+    finally:
+        cur.close()
+    stored = row[2] if row else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    return User(username.strip(), row[0], row[1])
