@@ -62,9 +62,7 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "進修部": ("進修", "進", "夜間部", "N"),
     },
     "gender": {"男": ("1", "M"), "女": ("2", "F")},
-    "enrolment": {
-        s: () for s in ("在學", "休學", "復學", "轉入", "轉出", "退學", "畢業", "重讀", "借讀")
-    },
+    "enrolment": {s: () for s in ("在學", "休學", "復學", "轉入", "轉出", "退學", "畢業", "重讀", "借讀")},
     "employment": {s: () for s in ("在職", "離職", "留職停薪", "退休")},
     "cert_status": {
         "未送出": ("未送認證", "草稿"),
@@ -93,14 +91,24 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "cadre_level": {"校級": ("1",), "班級": ("2",), "社團": ("3",), "實習": ("4",), "其他": ("9",)},
     "counselling_method": {"個別": (), "團體": ()},
-    "submission_roster": {s: () for s in ("學籍資料", "學業成績", "課程學習成果", "校內幹部經歷", "多元表現")},
+    "submission_roster": {
+        s: () for s in ("學籍資料", "學業成績", "課程學習成果", "校內幹部經歷", "多元表現")
+    },
     "submission_result": {"成功": (), "失敗": ()},
     "receipt_roster": {s: () for s in ("修課紀錄", "課程學習成果", "多元表現", "校內幹部經歷")},
     "receipt_status": {s: () for s in ("未確認", "已確認", "回報錯誤")},
     "notice_method": {"平臺": ("平台",), "紙本郵寄": ("紙本", "郵寄")},
     "phase": {
         s: ()
-        for s in ("學生上傳課程學習成果", "教師認證", "學生上傳多元表現", "學生勾選", "學校提交", "收訖確認", "休業式")
+        for s in (
+            "學生上傳課程學習成果",
+            "教師認證",
+            "學生上傳多元表現",
+            "學生勾選",
+            "學校提交",
+            "收訖確認",
+            "休業式",
+        )
     },
     "training_type": {s: () for s in ("宣導說明", "系統操作訓練", "專業研習")},
 }
@@ -228,7 +236,9 @@ KINDS: tuple[Kind, ...] = (
             _c("勾選時間", "selected_at", "ts"),
         ),
         ("item_id",),
-        "year_semester",
+        # A per-year roster (學期 is optional and often empty): an export replaces the whole
+        # 學年度, so an item moved from 學期 1 to "whole year" cannot linger twice.
+        "year",
     ),
     Kind(
         "cadres",
