@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,9 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     cur = con.cursor()
     try:
-        cur.execute("create table if not exists schema_migrations (name varchar primary key, applied_at timestamp)")
+        cur.execute(
+            "create table if not exists schema_migrations (name varchar primary key, applied_at timestamp)"
+        )
         done = {r[0] for r in cur.execute("select name from schema_migrations").fetchall()}
         for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
             if f.name in done:
@@ -103,7 +105,7 @@ def seed_rules(cur: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_query(name: str) -> str:
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"bad query name: {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,40 @@ def db_file(tmp_path: Path) -> Path:
 def con(db_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A fresh, migrated database file with the default rules seeded."""
     c = db.connect(db_file)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo school imported once per test session through the real importer."""
+    from dashboard import demo_build
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    c = db.connect(path)
+    try:
+        demo_build.build(c)
+    finally:
+        c.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database (and its secret key) that a test may change."""
+    target = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_template, target)
+    key = demo_db_template.parent / ".secret_key"
+    if key.exists():
+        shutil.copy(key, tmp_path / ".secret_key")
+    return target
+
+
+@pytest.fixture
+def demo_con(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = db.connect(demo_db)
     try:
         yield c
     finally:

@@ -9,11 +9,13 @@ from dashboard import exports
 
 
 def test_formula_like_cells_are_neutralised_and_other_values_kept() -> None:
-    frame = pd.DataFrame({"姓名": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "王小明"], "件數": [1, 2, 3, 4, 5]})
+    frame = pd.DataFrame(
+        {"姓名": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "王小明"], "件數": [1, 2, 3, 4, 5]}
+    )
     data = exports.to_xlsx({"名單": frame})
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("名單").to_python()
     assert sheet[0] == ["姓名", "件數"]
-    assert [row[0] for row in sheet[1:]] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "王小明"]
+    assert [row[0] for row in sheet[1:]] == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "王小明"]
     assert [row[1] for row in sheet[1:]] == [1, 2, 3, 4, 5]
 
 

@@ -1,0 +1,85 @@
+"""Router only: page config, the sign-in gate, and the navigation.
+
+Pages are functions in pages/*.py handed to st.Page, so a page module never renders on import.
+A pages/ folder also switches on Streamlit's older file-based routing, which can run a page
+file directly on a deep link before this script has run; each page file therefore ends with
+`if __name__ == "__main__": app.main()`, which sends that visitor through this gate too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import streamlit as st
+
+from pages import data_quality, import_data, overview
+from ui import login, state
+from ui.common import roc_datetime
+
+log = logging.getLogger("portfolio.app")
+# A local icon: a :material/: page icon is fetched from an outside font server, and the school
+# intranet has none.
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+class Route(NamedTuple):
+    render: Callable[[], None]
+    title: str
+    icon: str
+    url_path: str  # = the page's file name in pages/, so both of Streamlit's routers agree
+    permission: str
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(overview.render, "總覽", ":material/dashboard:", "overview", "view_dashboard"),
+    Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data"),
+    Route(data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality"),
+)
+
+
+def _sidebar(user_name: str, role: str) -> None:
+    with st.sidebar:
+        st.caption(f"{user_name}（{role}）")
+        st.caption(f"資料截至 {roc_datetime(state.as_of())}")
+        if st.button("登出", key="logout", icon=":material/logout:"):
+            state.sign_out()
+            st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="學習歷程工作小組儀表板", page_icon=str(ASSETS / "favicon.svg"), layout="wide"
+    )
+    user = state.current_user()
+    if user is None:
+        # Every address answers with the sign-in form, so a deep link neither reveals a page nor
+        # says "page not found"; after signing in the visitor lands on the page they asked for.
+        gate = [
+            st.Page(login.render, title="登入", url_path=r.url_path, default=(i == 0))
+            for i, r in enumerate(ROUTES)
+        ]
+        st.navigation(gate, position="hidden").run()
+        return
+    pages = [
+        st.Page(r.render, title=r.title, icon=r.icon, url_path=r.url_path, default=(i == 0))
+        for i, r in enumerate(ROUTES)
+        if user.can(r.permission)
+    ]
+    _sidebar(user.display_name, user.role)
+    page = st.navigation(pages)
+    try:
+        page.run()
+    except Exception:
+        # A user never sees a traceback (config hides them); the server log keeps it for us.
+        log.exception("page %s failed", page.url_path)
+        st.error(
+            "這個頁面發生未預期的錯誤，已記錄在伺服器紀錄中。您輸入的資料沒有寫入一半；請稍後再試或告知系統管理者。",
+            icon=":material/error:",
+        )
+
+
+if __name__ == "__main__":
+    main()

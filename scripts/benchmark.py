@@ -1,0 +1,82 @@
+"""Benchmarks for the closing notes (not tests): import of the demo bundle, and every metric.
+
+    .venv/bin/python scripts/benchmark.py
+
+Prints wall-clock seconds; run it on an otherwise idle machine. Each figure is the median of
+several runs after a first (cold) run on a freshly opened database.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import db, demo_build, metrics
+
+
+def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
+    start = time.perf_counter()
+    fn()
+    cold = time.perf_counter() - start
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return cold, statistics.median(runs)
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "bench.duckdb"
+    con = db.connect(path)
+    start = time.perf_counter()
+    summary = demo_build.build(con)
+    seconds = time.perf_counter() - start
+    print(f"demo import: {summary['rows']:,} rows in {summary['files']} files: {seconds:.2f} s")
+    start = time.perf_counter()
+    again = demo_build.build(con)
+    print(f"re-import of identical bundle (changed={again['changed']}): {time.perf_counter() - start:.2f} s")
+    con.close()
+
+    con = db.connect(path)
+    cases: list[tuple[str, Callable[[], object]]] = []
+    for division in (None, "日間部", "進修部"):
+        cases.append(
+            (
+                f"semester_metrics 115-1 {division or '全校'}",
+                lambda d=division: metrics.semester_metrics(con, 115, 1, d),
+            )
+        )
+        cases.append(
+            (f"year_metrics 114 {division or '全校'}", lambda d=division: metrics.year_metrics(con, 114, d))
+        )
+    for by in ("teacher", "department", "class"):
+        cases.append(
+            (f"semester_breakdown 114-2 by {by}", lambda b=by: metrics.semester_breakdown(con, 114, 2, b))
+        )  # type: ignore[misc]
+    cases.append(("eligibility 114", lambda: metrics.eligibility(con, 114)))
+    cases.append(
+        (
+            "overview page (3 divisions × semester + year)",
+            lambda: [
+                (metrics.semester_metrics(con, 115, 1, d), metrics.year_metrics(con, 115, d))
+                for d in (None, "日間部", "進修部")
+            ],
+        )
+    )
+    print(f"{'query':50} {'cold ms':>9} {'warm ms':>9}")
+    for name, fn in cases:
+        cold, warm = timed(fn)
+        print(f"{name:50} {cold * 1000:9.1f} {warm * 1000:9.1f}")
+    con.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Every page through Streamlit's AppTest on the demo school: no exception, the right content.
+
+Pages are rendered through their `render` functions (what app.py hands to st.Page), with a
+signed-in user placed in session state; the router and its sign-in gate get tests of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth
+
+TIMEOUT = 60
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_app_state(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The connection is cached per process; each test must reach its own copy of the database.
+    monkeypatch.setenv("PORTFOLIO_DB", str(demo_db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _page(module: str) -> None:
+    import importlib
+
+    importlib.import_module(module).render()
+
+
+def page_test(module: str, role: str = "管理者") -> AppTest:
+    at = AppTest.from_function(_page, args=(module,), default_timeout=TIMEOUT)
+    at.session_state["auth_user"] = auth.User("tester", "測試者", role)
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.info, *at.error)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_router_shows_only_the_login_to_a_visitor() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.text_input(key="login_username") is not None
+    assert "總覽" not in [t.value for t in at.title]
+
+
+def test_page_file_run_directly_goes_through_the_gate() -> None:
+    # What Streamlit's file-based routing does on a deep link before app.py has run.
+    at = AppTest.from_file(str(ROOT / "pages" / "import_data.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.text_input(key="login_username") is not None
+    assert "資料匯入" not in [t.value for t in at.title]
+
+
+def test_login_with_demo_account_then_wrong_password() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.text_input(key="login_username").input("registry")
+    at.text_input(key="login_password").input("wrong-password")
+    at.button(key="login_submit").click().run()
+    assert not at.exception
+    assert any("帳號或密碼不正確" in e.value for e in at.error)
+    at.text_input(key="login_password").input("demo1234")
+    at.button(key="login_submit").click().run()
+    assert not at.exception
+    assert at.session_state["auth_user"].role == "註冊組"
+    assert "總覽" in [t.value for t in at.title]
+
+
+@pytest.mark.parametrize("semester_index", [0, 1, 4])
+def test_overview_every_division(semester_index: int) -> None:
+    at = page_test("pages.overview").run()
+    assert not at.exception
+    box = at.selectbox(key="overview_semester")
+    box.select(box.options[semester_index]).run()
+    assert not at.exception
+    body = texts(at)
+    for division in ("全校", "日間部", "進修部"):
+        assert division in body
+    assert "資料截至 115/11/16 08:00" in body
+    assert len(at.metric) == 18
+
+
+def test_overview_figures_equal_the_metrics_core(demo_db: Path) -> None:
+    from dashboard import db, metrics
+
+    con = db.connect(demo_db)
+    try:
+        expected = metrics.semester_metrics(con, 115, 1, "進修部")
+    finally:
+        con.close()
+    at = page_test("pages.overview").run()
+    shown = {m.label: m.value for m in at.metric[12:18]}  # third column: 進修部
+    assert shown["在籍學生"] == f"{expected['students_active']:,}"
+    assert shown["待認證件數"] == f"{expected['outcomes']['pending']:,}"
+
+
+def test_import_page_needs_the_permission() -> None:
+    at = page_test("pages.import_data", role="校長").run()
+    assert not at.exception
+    assert any("沒有使用此頁面的權限" in e.value for e in at.error)
+    at = page_test("pages.import_data", role="註冊組").run()
+    assert not at.exception
+    assert "資料匯入" in [t.value for t in at.title]
+
+
+def _warnings_table(at: AppTest) -> object:
+    # AppTest finds dataframes by position only; the warnings table is the one with 說明.
+    tables = [d.value for d in at.dataframe if "說明" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_data_quality_lists_and_filters_warnings(demo_db: Path) -> None:
+    from dashboard import db
+
+    con = db.connect(demo_db)
+    try:
+        stored = con.execute("select count(*) from data_warnings").fetchone()
+        orphans = con.execute(
+            "select count(*) from data_warnings where category = 'orphan_student'"
+        ).fetchone()
+    finally:
+        con.close()
+    at = page_test("pages.data_quality", role="註冊組").run()
+    assert not at.exception
+    assert "資料品質" in [t.value for t in at.title]
+    assert stored is not None and orphans is not None
+    assert len(_warnings_table(at)) == stored[0] > 0  # type: ignore[arg-type]
+    at.multiselect(key="quality_category").select("學號不在該學期學生名冊").run()
+    assert not at.exception
+    assert len(_warnings_table(at)) == orphans[0]  # type: ignore[arg-type]
+
+
+def test_data_quality_is_closed_to_the_principal() -> None:
+    at = page_test("pages.data_quality", role="校長").run()
+    assert not at.exception
+    assert any("沒有使用此頁面的權限" in e.value for e in at.error)

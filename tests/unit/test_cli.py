@@ -1,0 +1,161 @@
+"""The command line as a user runs it: a subprocess, JSON on stdout, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard import db, metrics
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("metrics",),
+        ("metrics", "--semester", "113-1", "--year", "113"),
+        ("metrics", "--semester", "113-9"),
+        ("metrics", "--semester", "abc"),
+        ("metrics", "--year", "113", "--by", "teacher"),
+        ("metrics", "--semester", "113-1", "--division", "夜校"),
+        ("eligibility",),
+        ("frobnicate",),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...], db_file: Path) -> None:
+    out = run(*args, "--db", str(db_file)) if args else run()
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stdout == ""
+
+
+def test_metrics_json_equals_the_core(demo_db: Path) -> None:
+    out = run("metrics", "--semester", "114-2", "--division", "日間部", "--db", str(demo_db))
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    con = db.connect(demo_db)
+    try:
+        assert shown == json.loads(json.dumps(metrics.semester_metrics(con, 114, 2, "日間部")))
+    finally:
+        con.close()
+    assert shown["semester"] == "114-2"
+    assert shown["division"] == "日間部"
+    assert "資料截至 2026-11-16 08:00" in out.stderr
+
+
+def test_year_breakdown_and_eligibility_shapes(demo_db: Path) -> None:
+    year = json.loads(run("metrics", "--year", "114", "--db", str(demo_db)).stdout)
+    assert year["year"] == 114 and year["division"] == "全校"
+    assert set(year["receipts"]) == {"修課紀錄", "課程學習成果", "多元表現", "校內幹部經歷"}
+    assert set(year["trainings"]) == {"宣導說明", "系統操作訓練", "專業研習"}
+    teachers = json.loads(
+        run("metrics", "--semester", "114-1", "--by", "teacher", "--db", str(demo_db)).stdout
+    )
+    assert teachers and {"教師代碼", "教師姓名", "submitted", "on_time_rate"} <= set(teachers[0])
+    assert "upload_rate" not in teachers[0]
+    eligible = json.loads(run("eligibility", "--year", "114", "--db", str(demo_db)).stdout)
+    assert {"教師代碼", "教師姓名", "submitted", "on_time", "on_time_rate", "eligible"} == set(eligible[0])
+
+
+def test_import_rejects_bad_file_with_every_problem_and_exit_1(tmp_path: Path, db_file: Path) -> None:
+    bad = tmp_path / "名冊.csv"
+    bad.write_text(
+        "學年度,學期,部別,學號,姓名,科別,年級,班級,學籍狀態\n"
+        "113,1,日間部,1130001,王小明,機械科,1,機一甲,在學\n"
+        "113,3,日間部,1130002,李小華,機械科,1,機一甲,在學\n"
+        "113,1,月間部,1130003,陳大文,機械科,1,機一甲,放假\n",
+        encoding="utf-8",
+    )
+    out = run("import", str(bad), "--db", str(db_file))
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    report = json.loads(out.stdout)
+    assert report["ok"] is False
+    rows = sorted((p["row"], p["column"]) for p in report["problems"])
+    assert rows == [(3, "學期"), (4, "學籍狀態"), (4, "部別")]
+    assert "資料庫未變更" in out.stderr
+    con = db.connect(db_file)
+    try:
+        assert con.execute("select count(*) from students").fetchone() == (0,)
+        assert con.execute("select count(*) from imports").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_import_missing_path_is_rejected(db_file: Path) -> None:
+    out = run("import", "/nonexistent/匯出檔", "--db", str(db_file))
+    assert out.returncode == 1
+    assert "找不到" in out.stderr
+
+
+def test_user_add_from_stdin_then_sign_in(db_file: Path) -> None:
+    from dashboard import auth
+
+    out = run(
+        "user",
+        "add",
+        "admin",
+        "--role",
+        "管理者",
+        "--password-stdin",
+        "--db",
+        str(db_file),
+        stdin="long-password\n",
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["role"] == "管理者"
+    again = run(
+        "user",
+        "add",
+        "admin",
+        "--role",
+        "管理者",
+        "--password-stdin",
+        "--db",
+        str(db_file),
+        stdin="long-password\n",
+    )
+    assert again.returncode == 1 and "已存在" in again.stderr
+    con = db.connect(db_file)
+    try:
+        assert auth.authenticate(con, "admin", "long-password") is not None
+    finally:
+        con.close()
+
+
+def test_db_held_by_another_process_gives_a_clear_message(db_file: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db_file)!r}); print('ok',flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        out = run("metrics", "--year", "113", "--db", str(db_file))
+        assert out.returncode == 1
+        assert "正由另一個程式使用中" in out.stderr
+        assert "Traceback" not in out.stderr
+    finally:
+        holder.kill()
