@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import importer
+from dashboard import importer, preview
 from ui import state
 from ui.common import as_of_caption, excel_download
 
@@ -44,8 +44,8 @@ def _scopes_text(scopes: list[Any]) -> str:
     return "、".join(parts) or "全部"
 
 
-def _files_frame(report: importer.ImportReport) -> pd.DataFrame:
-    return pd.DataFrame(
+def _files_frame(report: importer.ImportReport, replaced: dict[tuple[str, str | None], int]) -> pd.DataFrame:
+    frame = pd.DataFrame(
         [
             {
                 "檔案": f.file,
@@ -53,11 +53,13 @@ def _files_frame(report: importer.ImportReport) -> pd.DataFrame:
                 "資料類型": f.kind_label or "（無法辨識）",
                 "筆數": f.rows,
                 "學年度-學期": _scopes_text(list(f.scopes)),
+                "將取代現有筆數": replaced.get((f.file, f.sheet)),
                 "狀態": "與上次匯入相同，略過" if f.skipped_identical else "",
             }
             for f in report.files
         ]
     )
+    return frame if replaced else frame.drop(columns=["將取代現有筆數"], errors="ignore")
 
 
 def _problems_frame(report: importer.ImportReport) -> pd.DataFrame:
@@ -77,9 +79,15 @@ def _problems_frame(report: importer.ImportReport) -> pd.DataFrame:
     )
 
 
-def _show_report(report: importer.ImportReport) -> None:
+def _show_report(report: importer.ImportReport, summaries: list[preview.Replacement] | None = None) -> None:
+    replaced = {(r.file, r.sheet): r.current_rows for r in summaries or []}
     if report.files:
-        st.dataframe(_files_frame(report), hide_index=True, width="stretch", key="import_files_table")
+        st.dataframe(
+            _files_frame(report, replaced), hide_index=True, width="stretch", key="import_files_table"
+        )
+    for summary in summaries or []:
+        for caution in summary.cautions:
+            st.warning(f"{summary.file}：{caution}", icon=":material/warning:")
     if report.problems:
         st.error(
             f"發現 {len(report.problems)} 個問題，尚未寫入任何資料。請修正檔案後重新上傳。",
@@ -118,9 +126,10 @@ def render() -> None:
     digest = _digest(files, exported_at)
     if st.button("檢查檔案", key="import_check", icon=":material/fact_check:"):
         with st.spinner("檢查中…"):
-            _, report = importer.validate_files(state.connection(), files)
+            tables, report = importer.validate_files(state.connection(), files)
+            summaries = preview.replacements(state.connection(), tables) if report.ok else []
         st.session_state[CHECKED_KEY] = digest if report.ok else None
-        _show_report(report)
+        _show_report(report, summaries)
         if report.ok:
             st.success(
                 f"檢查通過：{len(report.files)} 個檔案、共 {sum(f.rows for f in report.files):,} 筆。"

@@ -28,7 +28,11 @@ def _figures(sem: dict[str, Any], year: dict[str, Any]) -> list[tuple[str, str, 
     sel = year["selection"]
     return [
         ("在籍學生", count(sem["students_active"]), "人"),
-        ("課程學習成果上傳率", percent(out["upload_rate"]), f"{count(out['students_with_upload'])} 人已上傳"),
+        (
+            "成果上傳率",
+            percent(out["upload_rate"]),
+            f"課程學習成果，{count(out['students_with_upload'])} 人已上傳",
+        ),
         ("認證完成率", percent(out["certification_rate"]), f"已送出 {count(out['submitted'])} 件"),
         ("準時認證率", percent(out["on_time_rate"]), f"準時 {count(out['on_time'])} 件"),
         ("待認證件數", count(out["pending"]), "件（認證中）"),
@@ -54,10 +58,11 @@ def render() -> None:
         figures = _figures(state.semester_metrics(year, semester, div), state.year_metrics(year, div))
         with col.container(border=True, key=f"overview_cards_{CARD_KEYS[choice]}"):
             st.subheader(choice)
-            for name, value, detail in figures:
-                st.metric(name, value)
-                st.caption(detail)
-                table_rows.setdefault(name, {"指標": name})[choice] = value
+            for pair in (figures[i : i + 2] for i in range(0, len(figures), 2)):
+                for cell, (name, value, detail) in zip(st.columns(2), pair, strict=False):
+                    cell.metric(name, value)
+                    cell.caption(detail)
+                    table_rows.setdefault(name, {"指標": name})[choice] = value
     excel_download(
         {"總覽": pd.DataFrame(list(table_rows.values()))},
         exports.export_file_name(f"{year}-{semester}", "總覽"),

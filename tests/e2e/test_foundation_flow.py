@@ -25,6 +25,11 @@ def _wait_idle(page: Any) -> None:
     )
 
 
+def _overview_ready(page: Any) -> None:
+    # The three cards render one after another; the last figure of the last card means done.
+    page.locator(".st-key-overview_cards_continuing [data-testid='stMetricValue']").nth(5).wait_for()
+
+
 def _active_students_shown(page: Any) -> int:
     block = page.locator(".st-key-overview_cards_school")
     value = block.locator('[data-testid="stMetricValue"]').first.inner_text()
@@ -64,7 +69,7 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
 
     page.get_by_role("link", name="總覽").click()
     page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
-    page.locator(".st-key-overview_cards_school [data-testid='stMetricValue']").first.wait_for()
+    _overview_ready(page)
     _wait_idle(page)
     before = _active_students_shown(page)
     assert page.get_by_text(re.compile("資料截至 115/11/16 08:00")).count() > 0
@@ -91,6 +96,7 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     # 4. 總覽 shows the new figure.
     page.get_by_role("link", name="總覽").click()
     page.get_by_role("heading", name="總覽").wait_for()
+    _overview_ready(page)
     _wait_idle(page)
     after = _active_students_shown(page)
     assert after == before - changed
