@@ -40,8 +40,9 @@ def _current(cur: duckdb.DuckDBPyConnection, table: ParsedTable, scope: Scope | 
         if has_division
         else "select '', count(*) from {table}"
     )
+    params: dict[str, int | None] = {}
     if scope is None:
-        sql, params = select + " group by 1", {}
+        sql = select + " group by 1"
     elif kind.scope == "year":
         sql, params = select + " where school_year = $year group by 1", {"year": scope[0]}
     else:
