@@ -60,9 +60,15 @@ def render() -> None:
     )
     st.dataframe(summary, hide_index=True, key="quality_summary")
     c1, c2, c3 = st.columns(3)
-    categories = c1.multiselect("類別", sorted(df["category_label"].unique()), key="quality_category")
-    periods = c2.multiselect("學年度-學期", sorted(df["period"].unique(), reverse=True), key="quality_period")
-    search = c3.text_input("學號或教職員代碼", key="quality_search").strip()
+    categories = c1.multiselect(
+        "類別", sorted(df["category_label"].unique()), key="quality_category", placeholder="全部"
+    )
+    periods = c2.multiselect(
+        "學年度-學期", sorted(df["period"].unique(), reverse=True), key="quality_period", placeholder="全部"
+    )
+    search = c3.text_input(
+        "學號或教職員代碼", key="quality_search", placeholder="例如 1130123 或 T0412"
+    ).strip()
     shown = df
     if categories:
         shown = shown[shown["category_label"].isin(categories)]
@@ -71,6 +77,8 @@ def render() -> None:
     if search:
         shown = shown[(shown["student_no"] == search) | (shown["staff_code"] == search)]
     table = shown[list(COLUMNS)].rename(columns=COLUMNS)
+    text_columns = [c for c in table.columns if c != "列"]
+    table[text_columns] = table[text_columns].fillna("")
     st.caption(f"共 {len(table):,} 項（全部 {len(df):,} 項）")
     st.dataframe(table, hide_index=True, width="stretch", key="quality_table")
     excel_download({"資料品質": table}, "資料品質提醒.xlsx", key="quality_export")
