@@ -10,19 +10,7 @@
 --          grouped by teacher, else NULL), uploaded_count, students_with_upload,
 --          submitted_count, passed_count, failed_count, pending_count, on_time_count,
 --          proxy_certified_count, students_over_cap
-with roster as (
-    select
-        student_no,
-        division,
-        department,
-        class_name,
-        status
-    from students
-    where school_year = $year
-      and semester = $semester
-),
-
-semester_outcomes as (
+with semester_outcomes as (
     select
         student_no,
         teacher_code,
@@ -58,9 +46,7 @@ active_students as (
         division,
         department,
         class_name
-    from roster
-    where list_contains($active_statuses, status)
-      and ($division is null or division = $division)
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
 ),
 
 rows_per_student as (

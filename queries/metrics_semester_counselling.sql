@@ -1,17 +1,7 @@
 -- purpose: active students of one semester with at least one 課程諮詢紀錄 in it
 -- params: $year INTEGER, $semester INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row: students_with_record
-with roster as (
-    select
-        student_no,
-        division,
-        status
-    from students
-    where school_year = $year
-      and semester = $semester
-),
-
-semester_counselling as (
+with semester_counselling as (
     select distinct student_no
     from counselling
     where school_year = $year
@@ -19,10 +9,12 @@ semester_counselling as (
 ),
 
 active_students as (
-    select student_no
-    from roster
-    where list_contains($active_statuses, status)
-      and ($division is null or division = $division)
+    select
+        student_no,
+        division,
+        department,
+        class_name
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
 ),
 
 counselled as (

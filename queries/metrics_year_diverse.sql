@@ -2,17 +2,7 @@
 --          diverse_upload_cap_per_year rule in force that year
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row: uploaded_count, students_with_upload, students_over_cap
-with year_roster as (
-    select
-        student_no,
-        semester,
-        division,
-        status
-    from students
-    where school_year = $year
-),
-
-year_diverse as (
+with year_diverse as (
     select student_no
     from diverse
     where school_year = $year
@@ -25,20 +15,11 @@ upload_cap as (
       and effective_from_year <= $year
 ),
 
-year_students as (
+active_students as (
     select
         student_no,
-        arg_max(division, semester) as division,
-        bool_or(list_contains($active_statuses, status)) as was_active
-    from year_roster
-    group by student_no
-),
-
-active_students as (
-    select student_no
-    from year_students
-    where was_active
-      and ($division is null or division = $division)
+        division
+    from active_students_of_year($year, $division, $active_statuses)
 ),
 
 uploads_per_student as (

@@ -5,17 +5,7 @@
 -- returns: one row per 名冊別, all four always (修課紀錄, 課程學習成果, 多元表現, 校內幹部經歷):
 --          roster, listed_count, confirmed_count, reported_count, unconfirmed_count,
 --          answered_within_limit_count, paper_mail_count
-with year_roster as (
-    select
-        student_no,
-        semester,
-        division,
-        status
-    from students
-    where school_year = $year
-),
-
-year_receipts as (
+with year_receipts as (
     select
         roster,
         student_no,
@@ -47,20 +37,11 @@ answer_limit as (
       and effective_from_year <= $year
 ),
 
-year_students as (
+active_students as (
     select
         student_no,
-        arg_max(division, semester) as division,
-        bool_or(list_contains($active_statuses, status)) as was_active
-    from year_roster
-    group by student_no
-),
-
-active_students as (
-    select student_no
-    from year_students
-    where was_active
-      and ($division is null or division = $division)
+        division
+    from active_students_of_year($year, $division, $active_statuses)
 ),
 
 counted_receipts as (

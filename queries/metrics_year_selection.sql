@@ -4,17 +4,7 @@
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row: outcomes_selected_count, diverse_selected_count, students_with_selection,
 --          students_over_outcome_cap, students_over_diverse_cap, selected_not_passed_count
-with year_roster as (
-    select
-        student_no,
-        semester,
-        division,
-        status
-    from students
-    where school_year = $year
-),
-
-selected_outcomes as (
+with selected_outcomes as (
     select
         student_no,
         cert_status
@@ -42,20 +32,11 @@ selection_caps as (
     where effective_from_year <= $year
 ),
 
-year_students as (
+active_students as (
     select
         student_no,
-        arg_max(division, semester) as division,
-        bool_or(list_contains($active_statuses, status)) as was_active
-    from year_roster
-    group by student_no
-),
-
-active_students as (
-    select student_no
-    from year_students
-    where was_active
-      and ($division is null or division = $division)
+        division
+    from active_students_of_year($year, $division, $active_statuses)
 ),
 
 outcomes_per_student as (

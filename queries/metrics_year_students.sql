@@ -2,30 +2,11 @@
 --          部別 is the one on their latest semester row of the year
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row: students_active
-with year_roster as (
+with active_students as (
     select
         student_no,
-        semester,
-        division,
-        status
-    from students
-    where school_year = $year
-),
-
-year_students as (
-    select
-        student_no,
-        arg_max(division, semester) as division,
-        bool_or(list_contains($active_statuses, status)) as was_active
-    from year_roster
-    group by student_no
-),
-
-active_students as (
-    select student_no
-    from year_students
-    where was_active
-      and ($division is null or division = $division)
+        division
+    from active_students_of_year($year, $division, $active_statuses)
 ),
 
 final as (
