@@ -73,3 +73,12 @@ def mask_id(id_number: str) -> str:
 def mask_cell(raw: str) -> str:
     """A raw ID cell as it may appear in a problem message (cleaned, then masked)."""
     return mask_id((clean(raw) or "").upper())
+
+
+def mask_name(name: str | None) -> str | None:
+    """王小明 → 王○明, 李華 → 李○: enough for a meeting to recognise a case, not a person."""
+    if not name:
+        return name
+    if len(name) <= 2:
+        return name[0] + "○"
+    return name[0] + "○" * (len(name) - 2) + name[-1]

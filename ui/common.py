@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, metrics
+from dashboard import auth, exports, metrics
 from ui import state
 
 DIVISION_OPTIONS: tuple[str, ...] = ("全校", "日間部", "進修部")
+T = TypeVar("T")
 
 
 def roc_datetime(value: datetime | None) -> str:
@@ -29,19 +32,55 @@ def division_param(choice: str) -> str | None:
     return None if choice == "全校" else choice
 
 
+def url_select(
+    label: str,
+    options: Sequence[T],
+    *,
+    key: str,
+    param: str,
+    to_url: Callable[[T], str] = str,
+    format_func: Callable[[T], str] = str,
+) -> T:
+    """A select box whose choice lives in the address bar (?param=…), so a link sent to the
+    principal opens the same view. The URL wins on first load; the widget wins afterwards."""
+    current = st.session_state.get(key)
+    if current is not None and current not in options:
+        del st.session_state[key]
+    if key not in st.session_state:
+        wanted = st.query_params.get(param)
+        match = next((o for o in options if to_url(o) == wanted), None)
+        if match is not None:
+            st.session_state[key] = match
+    value: T = st.selectbox(label, options, key=key, format_func=format_func)
+    st.query_params[param] = to_url(value)
+    return value
+
+
 def semester_picker(key: str) -> tuple[int, int] | None:
-    """A select box of the semesters in the database, newest first, default the current one."""
+    """The semesters in the database, newest first; in the URL as ?semester=113-1."""
     options = sorted(state.semesters(), reverse=True)
     if not options:
         st.info("資料庫尚無學期資料；請先到「資料匯入」匯入平臺匯出檔。", icon=":material/info:")
         return None
-    chosen: tuple[int, int] = st.selectbox(
+    return url_select(
         "學期",
         options,
-        format_func=lambda ys: metrics.semester_label(*ys),
         key=key,
+        param="semester",
+        to_url=lambda ys: f"{ys[0]}-{ys[1]}",
+        format_func=lambda ys: metrics.semester_label(*ys),
     )
-    return chosen
+
+
+def division_picker(key: str) -> str | None:
+    """全校 / 日間部 / 進修部, in the URL as ?division=…; returns None for 全校."""
+    choice = url_select("部別", DIVISION_OPTIONS, key=key, param="division")
+    return division_param(choice)
+
+
+def show_names(user: auth.User) -> bool:
+    """Whether this user may see students' names in clear (else 王○明)."""
+    return user.can("view_student_names")
 
 
 def excel_download(

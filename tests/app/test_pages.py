@@ -6,47 +6,12 @@ signed-in user placed in session state; the router and its sign-in gate get test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
-
-TIMEOUT = 60
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_app_state(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The connection is cached per process; each test must reach its own copy of the database.
-    monkeypatch.setenv("PORTFOLIO_DB", str(demo_db))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def _page(module: str) -> None:
-    import importlib
-
-    importlib.import_module(module).render()
-
-
-def page_test(module: str, role: str = "管理者") -> AppTest:
-    at = AppTest.from_function(_page, args=(module,), default_timeout=TIMEOUT)
-    at.session_state["auth_user"] = auth.User("tester", "測試者", role)
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.info, *at.error)]
-    parts += [f"{m.label}={m.value}" for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+from tests.app.conftest import APP, ROOT, TIMEOUT, page_test, texts
 
 
 def test_router_shows_only_the_login_to_a_visitor() -> None:
@@ -147,3 +112,18 @@ def test_data_quality_is_closed_to_the_principal() -> None:
     at = page_test("pages.data_quality", role="校長").run()
     assert not at.exception
     assert any("沒有使用此頁面的權限" in e.value for e in at.error)
+
+
+def test_semester_in_the_url_opens_that_semester_and_follows_the_choice() -> None:
+    at = page_test("pages.overview", query={"semester": "113-2"}).run()
+    assert not at.exception
+    assert at.selectbox(key="overview_semester").value == (113, 2)
+    assert "113學年度第2學期" in texts(at)
+    at.selectbox(key="overview_semester").select((114, 1)).run()
+    assert at.query_params["semester"] == "114-1"
+
+
+def test_unknown_semester_in_the_url_falls_back_to_the_newest() -> None:
+    at = page_test("pages.overview", query={"semester": "99-9"}).run()
+    assert not at.exception
+    assert at.selectbox(key="overview_semester").value == (115, 1)
