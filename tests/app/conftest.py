@@ -15,7 +15,6 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 
-
 TIMEOUT = 60
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
