@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,9 @@ SAMPLE_PARAMS: dict[str, list[Any]] = {
     "key": ["outcome_upload_cap_per_semester"],
     "active_statuses": [list(ACTIVE_STATUSES)],
     "group_by": ["school", "teacher", "department", "class"],
+    "as_of": [datetime(2025, 2, 20, 8, 0), None],
+    "department": [None, "機械科"],
+    "class_name": [None, "機一甲"],
 }
 
 # The metric queries dashboard/metrics.py reads: they must exist (a rename breaks the API).

@@ -1,0 +1,114 @@
+-- purpose: the active students A(S) of one semester, optionally only one 部別, 科別 or 班級
+--          (from the student's roster row of S), with their 課程學習成果 of S counted as
+--          metrics_outcomes_by_group counts them, whether they upload more than the
+--          outcome_upload_cap_per_semester rule in force that year, and their 勾選 of the
+--          學年度 (selected 課程學習成果 of both semesters plus selected 多元表現, and the selected
+--          課程學習成果 that are not 通過, as metrics_year_selection counts them)
+-- params: $year INTEGER, $semester INTEGER, $division VARCHAR (NULL = 全校),
+--         $department VARCHAR (NULL = every 科別), $class_name VARCHAR (NULL = every 班級),
+--         $active_statuses VARCHAR[]
+-- returns: one row per active student in scope, ordered by division, department, class_name,
+--          seat_no, student_no: student_no, name, division, department, class_name, seat_no,
+--          status, uploaded_count, submitted_count, passed_count, failed_count, pending_count,
+--          over_cap, selected_count, selected_not_passed_count
+with active_students as (
+    select
+        student_no,
+        division,
+        department,
+        class_name
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
+    where ($department is null or department = $department)
+      and ($class_name is null or class_name = $class_name)
+),
+
+roster as (
+    select
+        student_no,
+        name,
+        seat_no,
+        status
+    from students
+    where school_year = $year
+      and semester = $semester
+),
+
+upload_cap as (
+    select arg_max(value, effective_from_year) as cap
+    from rules
+    where key = 'outcome_upload_cap_per_semester'
+      and effective_from_year <= $year
+),
+
+semester_outcomes as (
+    select
+        student_no,
+        count(*) as uploaded_count,
+        count(*) filter (where cert_status in ('認證中', '通過', '未通過')) as submitted_count,
+        count(*) filter (where cert_status = '通過') as passed_count,
+        count(*) filter (where cert_status = '未通過') as failed_count,
+        count(*) filter (where cert_status = '認證中') as pending_count
+    from outcomes
+    where school_year = $year
+      and semester = $semester
+    group by student_no
+),
+
+selected_outcomes as (
+    select
+        student_no,
+        count(*) as selected_count,
+        count(*) filter (where cert_status <> '通過') as not_passed_count
+    from outcomes
+    where school_year = $year
+      and selected
+    group by student_no
+),
+
+selected_diverse as (
+    select
+        student_no,
+        count(*) as selected_count
+    from diverse
+    where school_year = $year
+      and selected
+    group by student_no
+),
+
+final as (
+    select
+        active_students.student_no,
+        roster.name,
+        active_students.division,
+        active_students.department,
+        active_students.class_name,
+        roster.seat_no,
+        roster.status,
+        coalesce(semester_outcomes.uploaded_count, 0) as uploaded_count,
+        coalesce(semester_outcomes.submitted_count, 0) as submitted_count,
+        coalesce(semester_outcomes.passed_count, 0) as passed_count,
+        coalesce(semester_outcomes.failed_count, 0) as failed_count,
+        coalesce(semester_outcomes.pending_count, 0) as pending_count,
+        coalesce(semester_outcomes.uploaded_count, 0) > upload_cap.cap as over_cap,
+        coalesce(selected_outcomes.selected_count, 0)
+        + coalesce(selected_diverse.selected_count, 0) as selected_count,
+        coalesce(selected_outcomes.not_passed_count, 0) as selected_not_passed_count
+    from active_students
+    inner join roster
+        on roster.student_no = active_students.student_no
+    cross join upload_cap
+    left join semester_outcomes
+        on semester_outcomes.student_no = active_students.student_no
+    left join selected_outcomes
+        on selected_outcomes.student_no = active_students.student_no
+    left join selected_diverse
+        on selected_diverse.student_no = active_students.student_no
+    order by
+        active_students.division,
+        active_students.department,
+        active_students.class_name,
+        roster.seat_no nulls last,
+        active_students.student_no
+)
+
+select * from final
