@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from pages import data_quality, import_data, overview
+from pages import data_quality, diverse, import_data, overview, pipeline, teachers, trends
 from ui import login, state
 from ui.common import roc_datetime
 
@@ -29,12 +29,17 @@ class Route(NamedTuple):
     render: Callable[[], None]
     title: str
     icon: str
-    url_path: str  # = the page's file name in pages/, so both of Streamlit's routers agree
+    url_path: str  # = the page's file name in pages/, so both of Streamlit's routers agree;
+    # the first route is the default page, which Streamlit serves at / whatever its url_path.
     permission: str
 
 
 ROUTES: tuple[Route, ...] = (
     Route(overview.render, "總覽", ":material/dashboard:", "overview", "view_dashboard"),
+    Route(pipeline.render, "學期進度", ":material/timeline:", "pipeline", "view_dashboard"),
+    Route(teachers.render, "教師認證", ":material/fact_check:", "teachers", "view_dashboard"),
+    Route(diverse.render, "多元表現與諮詢", ":material/emoji_events:", "diverse", "view_dashboard"),
+    Route(trends.render, "趨勢", ":material/trending_up:", "trends", "view_dashboard"),
     Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data"),
     Route(data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality"),
 )

@@ -27,10 +27,11 @@ def student(
     department: str = "機械科",
     class_name: str = "機一甲",
     grade: int = 1,
+    seat_no: int | None = None,
 ) -> None:
     con.execute(
         "insert into students (school_year, semester, division, student_no, name, department, grade,"
-        " class_name, status) values ($y, $s, $d, $no, $name, $dep, $g, $c, $st)",
+        " class_name, seat_no, status) values ($y, $s, $d, $no, $name, $dep, $g, $c, $seat, $st)",
         {
             "y": year,
             "s": semester,
@@ -40,15 +41,25 @@ def student(
             "dep": department,
             "g": grade,
             "c": class_name,
+            "seat": seat_no,
             "st": status,
         },
     )
 
 
-def staff(con: Con, code: str, name: str, unit: str = "機械科") -> None:
+def staff(
+    con: Con,
+    code: str,
+    name: str,
+    unit: str = "機械科",
+    *,
+    status: str = "在職",
+    disabled_on: date | None = None,
+) -> None:
     con.execute(
-        "insert into staff (staff_code, name, unit, employment_status) values ($c, $n, $u, '在職')",
-        {"c": code, "n": name, "u": unit},
+        "insert into staff (staff_code, name, unit, employment_status, account_disabled_on)"
+        " values ($c, $n, $u, $st, $off)",
+        {"c": code, "n": name, "u": unit, "st": status, "off": disabled_on},
     )
 
 
@@ -64,14 +75,21 @@ def outcome(
     certifier: str | None = None,
     selected: bool = False,
     outcome_id: str | None = None,
+    submitted_at: datetime | None = None,
+    fail_reason: str | None = None,
+    subject: str | None = None,
 ) -> str:
-    """One 課程學習成果 row; a decided row defaults its 認證人 to the teacher (no proxy)."""
+    """One 課程學習成果 row; a decided row defaults its 認證人 to the teacher (no proxy).
+
+    A row sent for certification is sent on Dec 2 of the year unless `submitted_at` says when.
+    """
     oid = outcome_id or f"O{next(_ids):06d}"
     decided = status in ("通過", "未通過")
     con.execute(
         "insert into outcomes (outcome_id, school_year, semester, student_no, course_code, teacher_code,"
-        " uploaded_at, submitted_at, cert_status, certified_at, certifier_code, outcome_type, selected)"
-        " values ($id, $y, $s, $no, 'C001', $t, $up, $sub, $st, $cert, $by, '學期', $sel)",
+        " uploaded_at, submitted_at, cert_status, certified_at, certifier_code, fail_reason, subject_name,"
+        " outcome_type, selected)"
+        " values ($id, $y, $s, $no, 'C001', $t, $up, $sub, $st, $cert, $by, $why, $subj, '學期', $sel)",
         {
             "id": oid,
             "y": year,
@@ -79,10 +97,12 @@ def outcome(
             "no": student_no,
             "t": teacher,
             "up": datetime(year + 1911, 12, 1, 9, 0),
-            "sub": None if status == "未送出" else datetime(year + 1911, 12, 2, 9, 0),
+            "sub": None if status == "未送出" else submitted_at or datetime(year + 1911, 12, 2, 9, 0),
             "st": status,
             "cert": certified_at,
             "by": (certifier or teacher) if decided else None,
+            "why": fail_reason,
+            "subj": subject,
             "sel": selected,
         },
     )
@@ -304,3 +324,72 @@ def semester_school(con: Con) -> None:
     meeting(con, date(2024, 8, 1))  # first day of 113-1
     meeting(con, date(2025, 1, 31))  # last day of 113-1
     meeting(con, date(2025, 2, 1), semester=2)  # first day of 113-2
+
+
+TEACHER_AS_OF = datetime(2025, 1, 20, 8, 0)  # 資料截至 of teacher_school
+
+
+def teacher_school(con: Con) -> None:
+    """The 113-1 school the 教師認證 tests count by hand; 資料截至 = TEACHER_AS_OF (2025-01-20 08:00).
+
+    教師認證 ends 2025-02-07 (empty 部別; 18 days after 資料截至) and 2025-02-10 for 進修部 (21).
+
+    | 學號 | 部別 | 學籍 | 班級 座號 | 姓名 |
+    |---|---|---|---|---|
+    | S01 | 日間部 | 在學 | 機一甲 1 | 王小明 |
+    | S02 | 日間部 | 在學 | 機一乙 (座號 unknown) | 李華 |
+    | S03 | 進修部 | 在學 | 進機一 3 | =HYPERLINK("x") (formula-like: must be neutralised) |
+    | S04 | 日間部 | 休學 | 機一甲 | 趙六: inactive, left out |
+    | X99 | not on the roster: orphan, left out | | | |
+
+    Teachers and their 課程學習成果 of 113-1 (age in days as of 2025-01-20 in brackets):
+    - T01 王大明 機械科, 在職. 認證中 by S01 sent 01-13 23:59 (7), 01-12 00:00 (8), 01-06 (14),
+      01-05 (15); by S03 with no 送出認證時間 (age unknown). S01: 通過 01-10, 未通過 01-11 (03),
+      未通過 01-12 (01), 未通過 without a reason, 未送出. S02: 通過 01-15 by R01 (proxy).
+      S04 認證中 (inactive) and X99 認證中 (orphan) are left out.
+    - T02 李小華 電機科, 離職, account closed 2025-01-20 (the day of 資料截至): 認證中 by S01
+      01-02 (18), by S03 01-10 (10) and 01-18 (2): flagged, both units.
+    - T03 歐陽明 國文科, 退休, account closes 2025-02-03 (in 14 days): 認證中 by S02 01-14 (6).
+    - T04 陳美 英文科, 留職停薪, account closes 2025-02-04 (in 15 days): 認證中 by S03 01-15 (5).
+    - T05, not in 教職員名冊: 認證中 by S02 01-19 (1).
+    - T06 張三 數學科, 離職: S01 通過 01-08 only; nothing pending, so not flagged.
+    """
+    student(con, "S01", class_name="機一甲", seat_no=1)
+    student(con, "S02", class_name="機一乙")
+    student(con, "S03", division="進修部", class_name="進機一", seat_no=3)
+    student(con, "S04", class_name="機一甲", status="休學")
+    for no, name in (("S01", "王小明"), ("S02", "李華"), ("S03", '=HYPERLINK("x")'), ("S04", "趙六")):
+        con.execute("update students set name = $n where student_no = $no", {"n": name, "no": no})
+    staff(con, "T01", "王大明", "機械科")
+    staff(con, "T02", "李小華", "電機科", status="離職", disabled_on=date(2025, 1, 20))
+    staff(con, "T03", "歐陽明", "國文科", status="退休", disabled_on=date(2025, 2, 3))
+    staff(con, "T04", "陳美", "英文科", status="留職停薪", disabled_on=date(2025, 2, 4))
+    staff(con, "T06", "張三", "數學科", status="離職")
+    schedule(con, "教師認證", date(2025, 2, 7))
+    schedule(con, "教師認證", date(2025, 2, 10), division="進修部")
+
+    def sent(day: int, hour: int = 9, minute: int = 0) -> datetime:
+        return datetime(2025, 1, day, hour, minute)
+
+    pending = "認證中"
+    outcome(con, "S01", "T01", pending, submitted_at=sent(13, 23, 59), subject="機械製造")
+    outcome(con, "S01", "T01", pending, submitted_at=sent(12, 0, 0), subject="機械製造")
+    outcome(con, "S01", "T01", pending, submitted_at=sent(6), subject="機械製造")
+    outcome(con, "S01", "T01", pending, submitted_at=sent(5), subject="=1+1")
+    unknown = outcome(con, "S03", "T01", pending, subject="機械製造")
+    con.execute("update outcomes set submitted_at = null where outcome_id = $id", {"id": unknown})
+    outcome(con, "S01", "T01", "通過", datetime(2025, 1, 10))
+    outcome(con, "S01", "T01", "未通過", datetime(2025, 1, 11), fail_reason="03 請加強成果內容正確性")
+    outcome(con, "S01", "T01", "未通過", datetime(2025, 1, 12), fail_reason="01 非本課程相關主題成果")
+    outcome(con, "S01", "T01", "未通過", datetime(2025, 1, 12))
+    outcome(con, "S01", "T01", "未送出")
+    outcome(con, "S02", "T01", "通過", datetime(2025, 1, 15), certifier="R01")
+    outcome(con, "S04", "T01", pending, submitted_at=sent(1))
+    outcome(con, "X99", "T01", pending, submitted_at=sent(1))
+    outcome(con, "S01", "T02", pending, submitted_at=sent(2))
+    outcome(con, "S03", "T02", pending, submitted_at=sent(10))
+    outcome(con, "S03", "T02", pending, submitted_at=sent(18))
+    outcome(con, "S02", "T03", pending, submitted_at=sent(14))
+    outcome(con, "S03", "T04", pending, submitted_at=sent(15))
+    outcome(con, "S02", "T05", pending, submitted_at=sent(19))
+    outcome(con, "S01", "T06", "通過", datetime(2025, 1, 8))

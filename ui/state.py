@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, db, metrics
+from dashboard import auth, db, metrics, targets, teachers
 
 USER_KEY = "auth_user"
 
@@ -67,6 +67,21 @@ def semester_metrics(year: int, semester: int, division: str | None) -> dict[str
 @st.cache_data(ttl=600, show_spinner=False)
 def year_metrics(year: int, division: str | None) -> dict[str, Any]:
     return metrics.year_metrics(connection(), year, division)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def teacher_board(year: int, semester: int, division: str | None) -> list[teachers.TeacherStatus]:
+    return teachers.board(connection(), year, semester, division)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def pending_items(year: int, semester: int, division: str | None) -> list[teachers.PendingItem]:
+    return teachers.pending_items(connection(), year, semester, division)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def targets_table() -> list[targets.Target]:
+    return targets.load(connection())
 
 
 @st.cache_data(ttl=600, show_spinner=False)
