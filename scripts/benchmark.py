@@ -76,6 +76,42 @@ def main() -> None:
         cold, warm = timed(fn)
         print(f"{name:50} {cold * 1000:9.1f} {warm * 1000:9.1f}")
     con.close()
+    pages(path)
+
+
+def _render(module: str) -> None:
+    import importlib
+
+    importlib.import_module(module).render()
+
+
+def pages(db_file: Path) -> None:
+    """Each routed page through AppTest: cold (empty caches, fresh connection) and warm."""
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import app
+    from dashboard import auth
+
+    os.environ["PORTFOLIO_DB"] = str(db_file)
+    print(f"{'page':24} {'cold s':>8} {'warm s':>8}")
+    for route in app.ROUTES:
+        module = route.render.__module__
+        _render_once = AppTest.from_function(_render, args=(module,), default_timeout=120)
+        _render_once.session_state["auth_user"] = auth.User("bench", "bench", "管理者")
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        start = time.perf_counter()
+        _render_once.run()
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        _render_once.run()
+        warm = time.perf_counter() - start
+        failed = " (exception!)" if _render_once.exception else ""
+        print(f"{route.title:24} {cold:8.2f} {warm:8.2f}{failed}")
+    st.cache_resource.clear()
 
 
 if __name__ == "__main__":

@@ -127,3 +127,53 @@ def test_unknown_semester_in_the_url_falls_back_to_the_newest() -> None:
     at = page_test("pages.overview", query={"semester": "99-9"}).run()
     assert not at.exception
     assert at.selectbox(key="overview_semester").value == (115, 1)
+
+
+def _expected_light(demo_db: Path, year: int, semester: int, division: str | None, metric: str) -> str:
+    from dashboard import db, metrics, targets
+
+    con = db.connect(demo_db)
+    try:
+        value = metrics.semester_metrics(con, year, semester, division)["outcomes"][metric]
+        return targets.light(value, targets.target_for(con, metric, year, division))
+    finally:
+        con.close()
+
+
+def test_cards_carry_the_traffic_light_against_the_target(demo_db: Path) -> None:
+    from pages.overview import LIGHT_MARK, LIGHT_WORD
+
+    at = page_test("pages.overview", query={"semester": "114-2"}).run()
+    assert not at.exception
+    light = _expected_light(demo_db, 114, 2, None, "on_time_rate")
+    marks = [m.value for m in at.markdown if "目標" in m.value]
+    assert len(marks) == 12  # four rates with a target × three divisions
+    assert f"{LIGHT_MARK[light]} {LIGHT_WORD[light]}（目標 95.0%）" in marks
+
+
+def test_compact_view_from_the_link_is_one_narrow_table(demo_db: Path) -> None:
+    from dashboard import db, metrics
+    from pages.overview import LIGHT_MARK
+
+    at = page_test("pages.overview", query={"semester": "115-1", "view": "compact"}).run()
+    assert not at.exception
+    assert at.toggle(key="overview_compact").value is True
+    assert len(at.metric) == 0
+    table = next(m.value for m in at.markdown if m.value.startswith("| 指標 |"))
+    con = db.connect(demo_db)
+    try:
+        night = metrics.semester_metrics(con, 115, 1, "進修部")
+    finally:
+        con.close()
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert len(rows) == 6
+    assert rows["在籍"].rstrip(" |").endswith(f"{night['students_active']:,}")
+    light = _expected_light(demo_db, 115, 1, "進修部", "upload_rate")
+    assert (
+        rows["上傳率"]
+        .rstrip(" |")
+        .endswith(f"{LIGHT_MARK[light]} {night['outcomes']['upload_rate'] * 100:.1f}%")
+    )
+    at.toggle(key="overview_compact").set_value(False).run()
+    assert "view" not in at.query_params
+    assert len(at.metric) == 18

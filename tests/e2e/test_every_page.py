@@ -28,6 +28,42 @@ def _sign_in(page: Any, server: str) -> None:
     page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
 
 
+def _go(page: Any, title: str, width: int) -> None:
+    """Through the sidebar, as a user does: a full reload starts a new, signed-out session."""
+    link = page.get_by_role("link", name=title)
+    if not _on_screen(link, width):  # the phone's sidebar is folded away
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.wait_for_function(
+            "([t, w]) => [...document.querySelectorAll('[data-testid=stSidebarNavLink]')]"
+            ".some(a => a.innerText.includes(t) && a.getBoundingClientRect().left >= 0"
+            " && a.getBoundingClientRect().left < w)",
+            arg=[title, width],
+        )
+        page.wait_for_timeout(300)  # let the slide-in finish before clicking
+    link.click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+    fold = page.get_by_test_id("stSidebarCollapseButton")
+    if width < 640 and fold.count() and fold.is_visible():  # as a phone user folds it with «
+        fold.click()
+        page.wait_for_timeout(500)
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+    # Data grids draw on a canvas after their script chunk loads, and only once in view; one in
+    # a hidden tab or below the fold never does until scrolled to.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
+        ".filter(d => d.offsetParent !== null && d.getBoundingClientRect().top < innerHeight)"
+        ".every(d => d.querySelector('canvas'))",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)
+
+
 @pytest.mark.parametrize(("width", "height", "tag"), [(1400, 1000, "desktop"), (390, 844, "phone")])
 def test_every_page_renders(server: str, browser: Any, width: int, height: int, tag: str) -> None:
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-TW")
@@ -36,34 +72,12 @@ def test_every_page_renders(server: str, browser: Any, width: int, height: int, 
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
     _sign_in(page, server)
     for route in app.ROUTES:
-        # Through the sidebar, as a user does: a full reload starts a new, signed-out session.
-        link = page.get_by_role("link", name=route.title)
-        if not _on_screen(link, width):  # the phone's sidebar is folded away
-            page.get_by_test_id("stExpandSidebarButton").click()
-            page.wait_for_function(
-                "([t, w]) => [...document.querySelectorAll('[data-testid=stSidebarNavLink]')]"
-                ".some(a => a.innerText.includes(t) && a.getBoundingClientRect().left >= 0"
-                " && a.getBoundingClientRect().left < w)",
-                arg=[route.title, width],
-            )
-            page.wait_for_timeout(300)  # let the slide-in finish before clicking
-        link.click()
-        page.get_by_role("heading", name=route.title).first.wait_for(timeout=30_000)
-        fold = page.get_by_test_id("stSidebarCollapseButton")
-        if width < 640 and fold.count() and fold.is_visible():  # as a phone user folds it with «
-            fold.click()
-            page.wait_for_timeout(500)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-        )
-        # Data grids draw on a canvas after their script chunk loads.
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
-            ".every(d => d.querySelector('canvas'))",
-            timeout=30_000,
-        )
-        page.wait_for_timeout(500)
+        _go(page, route.title, width)
+        try:
+            _settle(page)
+        except Exception as exc:
+            page.screenshot(path=str(SHOTS / f"failed_{route.url_path}_{tag}.png"), full_page=True)
+            raise AssertionError(f"{route.title} ({tag}) did not settle") from exc
         page.screenshot(path=str(SHOTS / f"page_{route.url_path}_{tag}.png"), full_page=True)
         body = page.locator("body").inner_text()
         assert "發生未預期的錯誤" not in body, route.url_path

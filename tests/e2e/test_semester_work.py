@@ -1,0 +1,83 @@
+"""Issue 3 end to end in Chromium: drill 學期進度 from 全校 down to one class and back, and
+download the teachers' reminder workbook and open it. Screenshots at desktop and 390 px."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+def _choose(page: Any, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} [role=combobox]").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def _sign_in(page: Any, server: str, user: str) -> None:
+    page.goto(server)
+    page.get_by_label("帳號").fill(user)
+    page.get_by_label("密碼").fill("demo1234")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
+
+
+def test_drill_from_school_to_a_class_and_back(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
+    page = context.new_page()
+    _sign_in(page, server, "registry")
+    page.get_by_role("link", name="學期進度").click()
+    page.get_by_role("heading", name="學期進度").wait_for()
+    _settle(page)
+    _choose(page, "pipeline_semester", "114學年度第2學期")
+    _choose(page, "pipeline_division", "日間部")
+    _choose(page, "pipeline_department", "機械科")
+    _choose(page, "pipeline_class", "機一甲")
+    try:
+        page.get_by_text("機一甲 在籍學生").wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "pipeline_class_failed.png"), full_page=True)
+        raise
+    assert "department=" in page.url and "class=" in page.url
+    crumbs = page.locator(".st-key-pipeline_breadcrumbs").inner_text()
+    assert all(level in crumbs for level in ("全校", "日間部", "機械科", "機一甲"))
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "pipeline_class_desktop.png"), full_page=True)
+
+    page.locator(".st-key-pipeline_up button").click()  # one level up: the department
+    page.wait_for_function("() => !location.search.includes('class=')", timeout=30_000)
+    _settle(page)
+    assert "department=" in page.url
+    page.locator(".st-key-pipeline_crumb_school button").click()  # and home
+    page.wait_for_function("() => !location.search.includes('department=')", timeout=30_000)
+    _settle(page)
+    assert "division=" in page.url and "class=" not in page.url
+    assert page.get_by_text("機一甲 在籍學生").count() == 0
+    context.close()
+
+
+def test_pipeline_on_a_phone(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-TW", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server}/pipeline?semester=115-1&division=進修部")
+    page.get_by_label("帳號").fill("principal")
+    page.get_by_label("密碼").fill("demo1234")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("heading", name="學期進度").wait_for(timeout=30_000)
+    _settle(page)
+    assert "115學年度第1學期" in page.locator("body").inner_text()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "pipeline_phone.png"), full_page=True)
+    context.close()
