@@ -15,7 +15,19 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from pages import data_quality, diverse, import_data, overview, pipeline, teachers, trends
+from pages import (
+    data_quality,
+    diverse,
+    enrolment,
+    import_data,
+    overview,
+    pipeline,
+    receipts,
+    retention,
+    submissions,
+    teachers,
+    trends,
+)
 from ui import login, state
 from ui.common import roc_datetime
 
@@ -40,6 +52,10 @@ ROUTES: tuple[Route, ...] = (
     Route(teachers.render, "教師認證", ":material/fact_check:", "teachers", "view_dashboard"),
     Route(diverse.render, "多元表現與諮詢", ":material/emoji_events:", "diverse", "view_dashboard"),
     Route(trends.render, "趨勢", ":material/trending_up:", "trends", "view_dashboard"),
+    Route(submissions.render, "提交", ":material/send:", "submissions", "view_dashboard"),
+    Route(receipts.render, "收訖確認", ":material/mark_email_read:", "receipts", "view_dashboard"),
+    Route(enrolment.render, "學籍異動", ":material/swap_horiz:", "enrolment", "view_dashboard"),
+    Route(retention.render, "資料保存", ":material/inventory_2:", "retention", "view_dashboard"),
     Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data"),
     Route(data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality"),
 )

@@ -1,0 +1,66 @@
+"""Issue 4 end to end in Chromium: open the dispute list, filter to overdue, export it and open
+the workbook; screenshots for a person to look at."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from dashboard import db, receipts
+
+pytestmark = pytest.mark.e2e
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+def _choose(page: Any, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} [role=combobox]").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def _overdue_disputes(demo_db_template: Path, year: int) -> int:
+    con = db.connect(demo_db_template)
+    try:
+        as_of = db.as_of(con)
+        assert as_of is not None
+        return sum(1 for d in receipts.disputes(con, year, None, as_of) if d.overdue)
+    finally:
+        con.close()
+
+
+def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_db_template: Path) -> None:
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto(f"{server}/receipts?semester=114-2")
+    page.get_by_label("帳號").fill("registry")
+    page.get_by_label("密碼").fill("demo1234")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("heading", name="收訖確認").wait_for(timeout=30_000)
+    _settle(page)
+    _choose(page, "receipts_dispute", "只看逾期")
+    page.wait_for_function("() => location.search.includes('dispute=overdue')", timeout=30_000)
+    _settle(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "receipts_overdue.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator(".st-key-receipts_disputes_export button").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    data = Path(download.path()).read_bytes()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert len(rows) - 1 == _overdue_disputes(demo_db_template, 114) > 0
+    context.close()
