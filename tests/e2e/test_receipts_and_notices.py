@@ -64,3 +64,47 @@ def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_
     rows = book.get_sheet_by_index(0).to_python()
     assert len(rows) - 1 == _overdue_disputes(demo_db_template, 114) > 0
     context.close()
+
+
+def test_letters_generated_through_the_page(
+    server: str, browser: Any, demo_db_template: Path, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from dashboard import notices
+
+    con = db.connect(demo_db_template)
+    try:
+        expected = notices.recipients(con, year=114, semester=2, division="進修部", may_see_addresses=True)
+    finally:
+        con.close()
+    assert expected
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto(f"{server}/notices?receipts=114-2&division=進修部")
+    page.get_by_label("帳號").fill("registry")
+    page.get_by_label("密碼").fill("demo1234")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("heading", name="紙本通知").wait_for(timeout=30_000)
+    _settle(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "notices_page.png"), full_page=True)
+    with page.expect_download(timeout=120_000) as info:
+        page.locator(".st-key-notices_letters_export").get_by_role(
+            "button", name="下載通知信函（PDF）"
+        ).first.click()
+    pdf = tmp_path / "letters.pdf"
+    pdf.write_bytes(Path(info.value.path()).read_bytes())
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) == len(expected)
+    assert "國立新竹高級工業職業學校" in text
+    assert all(f"{r.student_no}" in text for r in expected[:5])
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(SHOTS / "letter")], check=True
+    )
+    context.close()
