@@ -116,7 +116,7 @@ def _styled(frame: pd.DataFrame) -> Any:
     def colour(row: pd.Series) -> list[str]:
         return [STATUS_COLOURS.get(str(row["狀態"]), "")] * len(row)
 
-    return frame.style.apply(colour, axis=1)
+    return frame.style.apply(colour, axis=1).format(na_rep="—")
 
 
 def _disputes_section(

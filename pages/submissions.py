@@ -17,9 +17,12 @@ from dashboard import exports, metrics, submissions
 from ui import state
 from ui.common import as_of_caption, count, division_picker, excel_download, semester_picker
 
+# Red: failed, or owed and past its deadline; amber: sent late; blue: still owed but not yet
+# due (visible, without crying wolf months before the deadline).
+OVERDUE_RED = "background-color: #f8d7da"
 STATUS_COLOURS: dict[str, str] = {
-    "失敗待重送": "background-color: #f8d7da",
-    "未提交": "background-color: #f8d7da",
+    "失敗待重送": OVERDUE_RED,
+    "未提交": "background-color: #e3ecf8",
     "逾期提交": "background-color: #fff3cd",
     "已提交": "",
 }
@@ -104,15 +107,18 @@ def attempt_table(attempts: Sequence[submissions.Attempt]) -> pd.DataFrame:
         ]
     )
     if not frame.empty:
-        frame = frame.astype({"筆數": "Int64"})
+        whole = [c for c in ("筆數", "梯次", "剩餘天數", "逾期天數") if c in frame.columns]
+        frame = frame.astype(dict.fromkeys(whole, "Int64"))  # blank, not "None", when missing
     return frame
 
 
 def _styled(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
     def colour(row: pd.Series) -> list[str]:
-        return [STATUS_COLOURS.get(str(row["狀態"]), "")] * len(row)
+        overdue = "逾期天數" in row and pd.notna(row["逾期天數"])
+        style = OVERDUE_RED if overdue else STATUS_COLOURS.get(str(row["狀態"]), "")
+        return [style] * len(row)
 
-    return frame.style.apply(colour, axis=1)
+    return frame.style.apply(colour, axis=1).format(na_rep="—")
 
 
 def render() -> None:

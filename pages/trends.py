@@ -140,7 +140,7 @@ def _trend_section(division: str | None, div_label: str, semesters: list[tuple[i
     wide, lights = _wide(points, semesters)
     styled = wide.style.apply(
         lambda _: lights.map(lambda c: f"background-color: {LIGHT_TINTS[c]}" if c else ""), axis=None
-    )
+    ).format(na_rep="—")
     st.markdown("**各學期數值與較前期變化**（底色為燈號）")
     st.dataframe(styled, hide_index=True, key="trends_table")
     excel_download({"趨勢": wide}, exports.export_file_name(span, "趨勢", div_label), key="trends_export")
