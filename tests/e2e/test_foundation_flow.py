@@ -103,3 +103,38 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     page.screenshot(path=str(SHOTS / "04_overview_after.png"), full_page=True)
     assert external == [], f"the page reached outside the server: {external[:5]}"
     context.close()
+
+
+def test_a_broken_excel_file_lists_every_problem_and_writes_nothing(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    roster = pd.read_csv(DEMO_DIR / "學生名冊.csv", dtype=str, keep_default_na=False)
+    current = roster[(roster["學年度"] == "115") & (roster["學期"] == "1")].head(40).copy()
+    current.iloc[5, current.columns.get_loc("學籍狀態")] = "放假"  # Excel row 7
+    current.iloc[30, current.columns.get_loc("年級")] = "三年"  # Excel row 32
+    bad = tmp_path / "壞掉的名冊.xlsx"
+    current.to_excel(bad, index=False, engine="xlsxwriter")
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
+    page = context.new_page()
+    page.goto(f"{server}/import_data")
+    page.get_by_label("帳號").fill("registry")
+    page.get_by_label("密碼").fill("demo1234")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("heading", name="資料匯入").wait_for(timeout=30_000)
+    _wait_idle(page)
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text(bad.name).wait_for()
+    _wait_idle(page)
+    page.get_by_role("button", name="檢查檔案").click()
+    page.get_by_text("發現 2 個問題，尚未寫入任何資料").wait_for(timeout=60_000)
+    page.get_by_text("匯出問題清單").wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
+        ".every(d => d.querySelector('canvas'))"
+    )
+    _wait_idle(page)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "05_import_problems.png"), full_page=True)
+    assert page.get_by_role("button", name="確認匯入").count() == 0
+    context.close()
