@@ -40,6 +40,8 @@ def _overdue_disputes(demo_db_template: Path, year: int) -> int:
 
 
 def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_db_template: Path) -> None:
+    expected = _overdue_disputes(demo_db_template, 114)
+    assert expected > 0
     context = browser.new_context(
         viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
     )
@@ -52,6 +54,14 @@ def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_
     _settle(page)
     _choose(page, "receipts_dispute", "只看逾期")
     page.wait_for_function("() => location.search.includes('dispute=overdue')", timeout=30_000)
+    # Until the rerun replaces them, the unfiltered figures and download button stay on screen.
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>"
+        " m.innerText.includes('回報錯誤（件）') &&"
+        " m.querySelector('[data-testid=stMetricValue]').innerText.trim() === String(n))",
+        arg=expected,
+        timeout=30_000,
+    )
     _settle(page)
     page.wait_for_timeout(800)
     page.screenshot(path=str(SHOTS / "receipts_overdue.png"), full_page=True)
@@ -62,7 +72,7 @@ def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_
     data = Path(download.path()).read_bytes()
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     rows = book.get_sheet_by_index(0).to_python()
-    assert len(rows) - 1 == _overdue_disputes(demo_db_template, 114) > 0
+    assert len(rows) - 1 == expected
     context.close()
 
 

@@ -63,7 +63,8 @@ def test_drill_from_school_to_a_class_and_back(server: str, browser: Any) -> Non
     page.wait_for_function("() => !location.search.includes('department=')", timeout=30_000)
     _settle(page)
     assert "division=" in page.url and "class=" not in page.url
-    assert page.get_by_text("機一甲 在籍學生").count() == 0
+    # Streamlit keeps the old elements on screen until the rerun replaces them.
+    page.get_by_text("機一甲 在籍學生").wait_for(state="detached", timeout=30_000)
     context.close()
 
 
