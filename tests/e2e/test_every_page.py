@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import app
+from tests.e2e.ui import idle
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -49,10 +50,7 @@ def _go(page: Any, title: str, width: int) -> None:
 
 
 def _settle(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
+    idle(page)
     # Data grids draw on a canvas after their script chunk loads, and only once in view; one in
     # a hidden tab or below the fold never does until scrolled to.
     page.wait_for_function(

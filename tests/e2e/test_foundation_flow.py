@@ -11,18 +11,11 @@ import pandas as pd
 import pytest
 
 from dashboard.demo import DEMO_DIR
+from tests.e2e.ui import idle
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 SUSPENDED = 10
-
-
-def _wait_idle(page: Any) -> None:
-    # Streamlit shows a "running" indicator while a script runs; wait until it is gone.
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
 
 
 def _overview_ready(page: Any) -> None:
@@ -56,7 +49,7 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     # 1. A deep link before anything else shows only the sign-in form.
     page.goto(f"{server}/import_data")
     page.get_by_label("帳號").wait_for(timeout=30_000)
-    _wait_idle(page)
+    idle(page)
     assert page.get_by_role("heading", name="資料匯入").count() == 0
     page.screenshot(path=str(SHOTS / "01_deep_link_login.png"), full_page=True)
 
@@ -65,12 +58,12 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
     page.get_by_role("heading", name="資料匯入").wait_for(timeout=30_000)
-    _wait_idle(page)
+    idle(page)
 
     page.get_by_role("link", name="總覽").click()
     page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
     _overview_ready(page)
-    _wait_idle(page)
+    idle(page)
     before = _active_students_shown(page)
     assert page.get_by_text(re.compile("資料截至 115/11/16 08:00")).count() > 0
     page.screenshot(path=str(SHOTS / "02_overview_before.png"), full_page=True)
@@ -81,7 +74,7 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     page.get_by_role("heading", name="資料匯入").wait_for()
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_text(upload.name).wait_for()
-    _wait_idle(page)
+    idle(page)
     page.get_by_role("button", name="檢查檔案").click()
     try:
         page.get_by_text("檢查通過").wait_for(timeout=60_000)
@@ -90,14 +83,14 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
         raise
     page.get_by_role("button", name="確認匯入").click()
     page.get_by_text("匯入完成").wait_for(timeout=60_000)
-    _wait_idle(page)
+    idle(page)
     page.screenshot(path=str(SHOTS / "03_import_done.png"), full_page=True)
 
     # 4. 總覽 shows the new figure.
     page.get_by_role("link", name="總覽").click()
     page.get_by_role("heading", name="總覽").wait_for()
     _overview_ready(page)
-    _wait_idle(page)
+    idle(page)
     after = _active_students_shown(page)
     assert after == before - changed
     page.screenshot(path=str(SHOTS / "04_overview_after.png"), full_page=True)
@@ -122,10 +115,10 @@ def test_a_broken_excel_file_lists_every_problem_and_writes_nothing(
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
     page.get_by_role("heading", name="資料匯入").wait_for(timeout=30_000)
-    _wait_idle(page)
+    idle(page)
     page.locator("input[type=file]").set_input_files(str(bad))
     page.get_by_text(bad.name).wait_for()
-    _wait_idle(page)
+    idle(page)
     page.get_by_role("button", name="檢查檔案").click()
     page.get_by_text("發現 2 個問題，尚未寫入任何資料").wait_for(timeout=60_000)
     page.get_by_text("匯出問題清單").wait_for(timeout=30_000)
@@ -133,7 +126,7 @@ def test_a_broken_excel_file_lists_every_problem_and_writes_nothing(
         "() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
         ".every(d => d.querySelector('canvas'))"
     )
-    _wait_idle(page)
+    idle(page)
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "05_import_problems.png"), full_page=True)
     assert page.get_by_role("button", name="確認匯入").count() == 0

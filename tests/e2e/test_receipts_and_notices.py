@@ -11,22 +11,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from dashboard import db, receipts
+from tests.e2e.ui import choose, idle
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-
-
-def _settle(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-
-
-def _choose(page: Any, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} [role=combobox]").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    _settle(page)
 
 
 def _overdue_disputes(demo_db_template: Path, year: int) -> int:
@@ -51,8 +39,8 @@ def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
     page.get_by_role("heading", name="收訖確認").wait_for(timeout=30_000)
-    _settle(page)
-    _choose(page, "receipts_dispute", "只看逾期")
+    idle(page)
+    choose(page, "receipts_dispute", "只看逾期")
     page.wait_for_function("() => location.search.includes('dispute=overdue')", timeout=30_000)
     # Until the rerun replaces them, the unfiltered figures and download button stay on screen.
     page.wait_for_function(
@@ -62,7 +50,7 @@ def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_
         arg=expected,
         timeout=30_000,
     )
-    _settle(page)
+    idle(page)
     page.wait_for_timeout(800)
     page.screenshot(path=str(SHOTS / "receipts_overdue.png"), full_page=True)
     with page.expect_download() as info:
@@ -98,7 +86,7 @@ def test_letters_generated_through_the_page(
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
     page.get_by_role("heading", name="紙本通知").wait_for(timeout=30_000)
-    _settle(page)
+    idle(page)
     page.wait_for_timeout(800)
     page.screenshot(path=str(SHOTS / "notices_page.png"), full_page=True)
     with page.expect_download(timeout=120_000) as info:

@@ -8,21 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.ui import choose, idle
+
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-
-
-def _settle(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-
-
-def _choose(page: Any, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} [role=combobox]").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    _settle(page)
 
 
 def _sign_in(page: Any, server: str, user: str) -> None:
@@ -39,11 +28,11 @@ def test_drill_from_school_to_a_class_and_back(server: str, browser: Any) -> Non
     _sign_in(page, server, "registry")
     page.get_by_role("link", name="學期進度").click()
     page.get_by_role("heading", name="學期進度").wait_for()
-    _settle(page)
-    _choose(page, "pipeline_semester", "114學年度第2學期")
-    _choose(page, "pipeline_division", "日間部")
-    _choose(page, "pipeline_department", "機械科")
-    _choose(page, "pipeline_class", "機一甲")
+    idle(page)
+    choose(page, "pipeline_semester", "114學年度第2學期")
+    choose(page, "pipeline_division", "日間部")
+    choose(page, "pipeline_department", "機械科")
+    choose(page, "pipeline_class", "機一甲")
     try:
         page.get_by_text("機一甲 在籍學生").wait_for(timeout=30_000)
     except Exception:
@@ -57,11 +46,11 @@ def test_drill_from_school_to_a_class_and_back(server: str, browser: Any) -> Non
 
     page.locator(".st-key-pipeline_up button").click()  # one level up: the department
     page.wait_for_function("() => !location.search.includes('class=')", timeout=30_000)
-    _settle(page)
+    idle(page)
     assert "department=" in page.url
     page.locator(".st-key-pipeline_crumb_school button").click()  # and home
     page.wait_for_function("() => !location.search.includes('department=')", timeout=30_000)
-    _settle(page)
+    idle(page)
     assert "division=" in page.url and "class=" not in page.url
     # Streamlit keeps the old elements on screen until the rerun replaces them.
     page.get_by_text("機一甲 在籍學生").wait_for(state="detached", timeout=30_000)
@@ -76,7 +65,7 @@ def test_pipeline_on_a_phone(server: str, browser: Any) -> None:
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
     page.get_by_role("heading", name="學期進度").wait_for(timeout=30_000)
-    _settle(page)
+    idle(page)
     assert "115學年度第1學期" in page.locator("body").inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.wait_for_timeout(800)

@@ -70,15 +70,16 @@ def school(con: Con) -> Con:
 def _counts(con: Con) -> dict[str, int]:
     out = {}
     for table in TABLES:  # fixed tuple of table names above
-        row = con.execute(f"select count(*) from {table}").fetchone()
-        out[table] = row[0] if row else 0
+        # The relational API names the table without composing SQL text.
+        [(n,)] = con.table(table).count("*").fetchall()
+        out[table] = n
     return out
 
 
 def _snapshot(con: Con) -> dict[str, Any]:
     snap: dict[str, Any] = {}
     for table in (*TABLES, "purge_log", "archived_aggregates"):  # fixed names
-        snap[table] = sorted(map(str, con.execute(f"select * from {table}").fetchall()))
+        snap[table] = sorted(map(str, con.table(table).fetchall()))
     return snap
 
 
@@ -146,8 +147,8 @@ def test_purge_removes_the_cohort_everywhere_and_keeps_counts_and_log(school: Co
     before = _counts(school)
     result = retention.purge(school, 108, user=ADMIN, confirmation="108學年度畢業", today=date(2026, 11, 16))
     for table in TABLES:  # fixed tuple
-        left = school.execute(f"select count(*) from {table} where student_no in ('G1', 'G2')").fetchone()
-        assert left == (0,), table
+        left = school.table(table).filter("student_no in ('G1', 'G2')").count("*").fetchall()
+        assert left == [(0,)], table
     after = _counts(school)
     expected_removed = {
         "students": 4,
