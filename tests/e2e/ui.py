@@ -15,6 +15,9 @@ def idle(page: Any) -> None:
 
 def choose(page: Any, key: str, option: str) -> None:
     """Pick `option` in the select box with widget key `key` (a react-aria combobox)."""
-    page.locator(f".st-key-{key} [role=combobox]").click()
+    box = page.locator(f".st-key-{key} [role=combobox]")
+    # Centre it first: near the bottom edge the list can open outside the viewport.
+    box.evaluate("el => el.scrollIntoView({block: 'center'})")
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
     idle(page)
