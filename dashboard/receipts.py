@@ -68,7 +68,8 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def by_class(con: Connection, year: int, division: str | None = None) -> list[dict[str, Any]]:
-    """One row per (名冊別, 部別, 班級): listed, confirmed, reported, unconfirmed and rates."""
+    """One row per (名冊別, 部別, 班級): listed, confirmed, reported, unconfirmed, notified by
+    paper mail (紙本郵寄, Art. 11(4)) and rates."""
     return [
         _with_rates(
             {
@@ -79,6 +80,7 @@ def by_class(con: Connection, year: int, division: str | None = None) -> list[di
                 "confirmed": r["confirmed_count"],
                 "reported": r["reported_count"],
                 "unconfirmed": r["unconfirmed_count"],
+                "paper_mail": r["paper_mail_count"],
             }
         )
         for r in query_rows(con, "receipts_by_class", **_params(year, division))
@@ -90,7 +92,10 @@ def by_roster(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for roster in ROSTERS:
         mine = [r for r in rows if r["roster"] == roster]
-        sums = {k: sum(r[k] for r in mine) for k in ("listed", "confirmed", "reported", "unconfirmed")}
+        sums = {
+            k: sum(r[k] for r in mine)
+            for k in ("listed", "confirmed", "reported", "unconfirmed", "paper_mail")
+        }
         out.append(_with_rates({"roster": roster, **sums}))
     return out
 

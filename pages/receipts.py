@@ -70,6 +70,7 @@ def figures_table(rows: Sequence[dict[str, Any]], by_class: bool) -> pd.DataFram
             "確認人數": r["confirmed"],
             "回報人數": r["reported"],
             "未確認人數": r["unconfirmed"],
+            "紙本郵寄人數": r["paper_mail"],
             "確認率": r["confirmed_rate"],
             "回應率": r["responded_rate"],
             "回報率": r["reported_rate"],

@@ -4,7 +4,8 @@
 --          classes add up to metrics_year_receipts
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row per (名冊別, 部別, 班級) with at least one receipt: roster, division,
---          class_name, listed_count, confirmed_count, reported_count, unconfirmed_count
+--          class_name, listed_count, confirmed_count, reported_count, unconfirmed_count,
+--          paper_mail_count
 with active_students as (
     select
         student_no,
@@ -38,7 +39,8 @@ year_receipts as (
     select
         roster,
         student_no,
-        status
+        status,
+        notice_method
     from receipts
     where school_year = $year
 ),
@@ -48,7 +50,8 @@ counted_receipts as (
         year_receipts.roster,
         active_students.division,
         student_classes.class_name,
-        year_receipts.status
+        year_receipts.status,
+        year_receipts.notice_method
     from year_receipts
     inner join active_students
         on active_students.student_no = year_receipts.student_no
@@ -64,7 +67,8 @@ per_class as (
         count(*) as listed_count,
         count(*) filter (where status = '已確認') as confirmed_count,
         count(*) filter (where status = '回報錯誤') as reported_count,
-        count(*) filter (where status = '未確認') as unconfirmed_count
+        count(*) filter (where status = '未確認') as unconfirmed_count,
+        count(*) filter (where notice_method = '紙本郵寄') as paper_mail_count
     from counted_receipts
     group by
         roster,
@@ -80,7 +84,8 @@ final as (
         per_class.listed_count,
         per_class.confirmed_count,
         per_class.reported_count,
-        per_class.unconfirmed_count
+        per_class.unconfirmed_count,
+        per_class.paper_mail_count
     from per_class
     left join receipt_rosters
         on receipt_rosters.roster = per_class.roster

@@ -111,7 +111,7 @@ def _check_sums(con: duckdb.DuckDBPyConnection, year: int, division: str | None)
     totals = {r["roster"]: r for r in receipts.by_roster(receipts.by_class(con, year, division))}
     items = receipts.disputes(con, year, division)
     for roster, figures in expected.items():
-        for key in ("listed", "confirmed", "reported", "unconfirmed"):
+        for key in ("listed", "confirmed", "reported", "unconfirmed", "paper_mail"):
             assert totals[roster][key] == figures[key], (roster, key)
         mine = [d for d in items if d.roster == roster]
         assert len(mine) == figures["reported"]
