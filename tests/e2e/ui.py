@@ -14,10 +14,20 @@ def idle(page: Any) -> None:
 
 
 def choose(page: Any, key: str, option: str) -> None:
-    """Pick `option` in the select box with widget key `key` (a react-aria combobox)."""
+    """Pick `option` in the select box with widget key `key` (a react-aria combobox).
+
+    By keyboard, as a user can: type to filter the list, arrow to the match, Enter. Clicking the
+    option failed on fresh CI runs when the list opened outside the viewport.
+    """
     box = page.locator(f".st-key-{key} [role=combobox]")
-    # Centre it first: near the bottom edge the list can open outside the viewport.
-    box.evaluate("el => el.scrollIntoView({block: 'center'})")
     box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).wait_for(timeout=30_000)
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_function(
+        "([k, v]) => document.querySelector(`.st-key-${k} [role=combobox]`).value === v",
+        arg=[key, option],
+        timeout=30_000,
+    )
     idle(page)
