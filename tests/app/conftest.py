@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -49,3 +50,10 @@ def texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.info, *at.error)]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one dataframe on the page that has `column` (AppTest finds dataframes by position only)."""
+    tables = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]

@@ -3,29 +3,17 @@ roles that send letters, the filters in the URL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, notices
+from dashboard import notices
 from dashboard.privacy import mask_name
 from tests.app.conftest import page_test, texts
 
 PAGE = "pages.notices"
-
-
-@pytest.fixture
-def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = db.connect(demo_db)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def _run(query: dict[str, str], role: str) -> AppTest:
@@ -44,10 +32,10 @@ def _metric(at: AppTest, label: str) -> str:
     return next(str(m.value) for m in at.metric if m.label == label)
 
 
-def test_registry_sees_addresses_and_gets_letters(demo: duckdb.DuckDBPyConnection) -> None:
-    expected = notices.recipients(demo, may_see_addresses=True)
+def test_registry_sees_addresses_and_gets_letters(demo_con: duckdb.DuckDBPyConnection) -> None:
+    expected = notices.recipients(demo_con, may_see_addresses=True)
     assert expected and any(r.address for r in expected)
-    demo.close()
+    demo_con.close()
     at = _run({}, "註冊組")
     assert at.title[0].value == "紙本通知"
     assert "資料截至 115/11/16 08:00" in texts(at)
@@ -60,10 +48,10 @@ def test_registry_sees_addresses_and_gets_letters(demo: duckdb.DuckDBPyConnectio
     assert len(downloads) == 2  # the mailing list and the letters
 
 
-def test_principal_has_no_addresses_and_no_letters(demo: duckdb.DuckDBPyConnection) -> None:
-    expected = notices.recipients(demo, may_see_addresses=True)
+def test_principal_has_no_addresses_and_no_letters(demo_con: duckdb.DuckDBPyConnection) -> None:
+    expected = notices.recipients(demo_con, may_see_addresses=True)
     addresses = {r.address for r in expected if r.address}
-    demo.close()
+    demo_con.close()
     at = _run({}, "校長")
     table = _table(at)
     assert "郵遞地址" not in table.columns
@@ -75,9 +63,9 @@ def test_principal_has_no_addresses_and_no_letters(demo: duckdb.DuckDBPyConnecti
     assert "只有管理者與註冊組可以產生" in texts(at)
 
 
-def test_filters_come_from_the_url(demo: duckdb.DuckDBPyConnection) -> None:
-    expected = notices.recipients(demo, year=114, semester=2, division="進修部", may_see_addresses=True)
-    demo.close()
+def test_filters_come_from_the_url(demo_con: duckdb.DuckDBPyConnection) -> None:
+    expected = notices.recipients(demo_con, year=114, semester=2, division="進修部", may_see_addresses=True)
+    demo_con.close()
     at = _run({"receipts": "114-2", "division": "進修部"}, "管理者")
     assert at.selectbox(key="notices_scope").value == "114-2"
     assert at.selectbox(key="notices_division").value == "進修部"

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import db, metrics
 from dashboard.kinds import ACTIVE_STATUSES
 from dashboard.privacy import mask_name
-from tests.app.conftest import page_test, texts
+from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.pipeline"
 LISTS = ("pipeline_no_upload_open", "pipeline_over_cap_open", "pipeline_selected_not_passed_open")
@@ -26,19 +26,12 @@ def _open_lists(at: AppTest) -> AppTest:
     return at.run()
 
 
-def _table(at: AppTest, column: str) -> pd.DataFrame:
-    """The one dataframe on the page with this column (AppTest finds dataframes by position)."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
-    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
-
-
 def _groups(at: AppTest) -> pd.DataFrame:
-    return _table(at, "在籍學生")
+    return table_with(at, "在籍學生")
 
 
 def _students(at: AppTest) -> pd.DataFrame:
-    return _table(at, "本學年勾選件數")
+    return table_with(at, "本學年勾選件數")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -106,7 +99,7 @@ def test_figures_equal_metrics(semester: str, division: str, demo_db: Path) -> N
     assert not at.exception
     lists = [d.value for d in at.dataframe if "學籍狀態" in d.value.columns and "部別" in d.value.columns]
     assert [len(t) for t in lists] == [no_upload, o["students_over_cap"]]
-    assert len(_table(at, "成果編號")) == sel["selected_not_passed"]
+    assert len(table_with(at, "成果編號")) == sel["selected_not_passed"]
 
 
 def _class_roster(demo_db: Path, year: int, semester: int, class_name: str) -> dict[str, str]:

@@ -3,44 +3,26 @@ the dispute filter read from the URL, and names masked for the principal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, metrics, receipts
+from dashboard import metrics, receipts
 from dashboard.privacy import mask_name
-from tests.app.conftest import page_test, texts
+from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.receipts"
-
-
-@pytest.fixture
-def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = db.connect(demo_db)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def _table(at: AppTest, column: str) -> pd.DataFrame:
-    tables = [d.value for d in at.dataframe if column in d.value.columns]
-    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
-    return tables[0]
 
 
 @pytest.mark.parametrize("semester", ["115-1", "114-2", "113-1"])
 @pytest.mark.parametrize("division", ["全校", "日間部", "進修部"])
 def test_every_year_and_division_equals_year_metrics(
-    demo: duckdb.DuckDBPyConnection, semester: str, division: str
+    demo_con: duckdb.DuckDBPyConnection, semester: str, division: str
 ) -> None:
     year, _ = metrics.parse_semester(semester)
-    expected = metrics.year_metrics(demo, year, division)["receipts"]
-    demo.close()
+    expected = metrics.year_metrics(demo_con, year, division)["receipts"]
+    demo_con.close()
     at = page_test(PAGE, query={"semester": semester, "division": division}).run()
     assert not at.exception, at.exception
     assert f"{year}學年度 · {division} · 資料截至 115/11/16 08:00" in texts(at)
@@ -60,14 +42,14 @@ def _roster_table(at: AppTest) -> pd.DataFrame:
     )
 
 
-def test_overdue_filter_from_the_url_and_masked_names(demo: duckdb.DuckDBPyConnection) -> None:
-    items = receipts.disputes(demo, 114)
+def test_overdue_filter_from_the_url_and_masked_names(demo_con: duckdb.DuckDBPyConnection) -> None:
+    items = receipts.disputes(demo_con, 114)
     overdue = [d for d in items if d.status in ("逾期答覆", "未答覆（逾期）")]
-    demo.close()
+    demo_con.close()
     at = page_test(PAGE, role="校長", query={"semester": "114-2", "dispute": "overdue"}).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="receipts_dispute").value == "只看逾期"
-    table = _table(at, "協助確認單位")
+    table = table_with(at, "協助確認單位")
     assert sorted(table["學號"]) == sorted(d.student_no for d in overdue)
     assert set(table["狀態"]) <= {"逾期答覆", "未答覆（逾期）"}
     assert list(table["姓名"]) == [mask_name(d.student_name) for d in overdue]
@@ -75,13 +57,13 @@ def test_overdue_filter_from_the_url_and_masked_names(demo: duckdb.DuckDBPyConne
     assert "學生姓名已遮蔽" in texts(at)
 
 
-def test_registry_sees_names_and_roster_filter(demo: duckdb.DuckDBPyConnection) -> None:
-    items = [d for d in receipts.disputes(demo, 113) if d.roster == "修課紀錄"]
-    expected = metrics.year_metrics(demo, 113)["receipts"]["修課紀錄"]
-    demo.close()
+def test_registry_sees_names_and_roster_filter(demo_con: duckdb.DuckDBPyConnection) -> None:
+    items = [d for d in receipts.disputes(demo_con, 113) if d.roster == "修課紀錄"]
+    expected = metrics.year_metrics(demo_con, 113)["receipts"]["修課紀錄"]
+    demo_con.close()
     at = page_test(PAGE, role="註冊組", query={"semester": "113-2", "roster": "修課紀錄"}).run()
     assert not at.exception, at.exception
-    table = _table(at, "協助確認單位")
+    table = table_with(at, "協助確認單位")
     assert list(table["姓名"]) == [d.student_name for d in items]
     assert set(table["名冊別"]) == {"修課紀錄"}
     classes = next(

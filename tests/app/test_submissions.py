@@ -3,53 +3,33 @@ metrics.year_metrics, and the rosters still owed listed first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import duckdb
-import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard import db, metrics
-from tests.app.conftest import page_test, texts
+from dashboard import metrics
+from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.submissions"
-
-
-@pytest.fixture
-def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = db.connect(demo_db)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def _table(at: AppTest, column: str) -> pd.DataFrame:
-    tables = [d.value for d in at.dataframe if column in d.value.columns]
-    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
-    return tables[0]
 
 
 @pytest.mark.parametrize("semester", ["115-1", "114-2", "113-1"])
 @pytest.mark.parametrize("division", ["全校", "日間部", "進修部"])
 def test_every_year_and_division_equals_year_metrics(
-    demo: duckdb.DuckDBPyConnection, semester: str, division: str
+    demo_con: duckdb.DuckDBPyConnection, semester: str, division: str
 ) -> None:
     year, _ = metrics.parse_semester(semester)
-    expected = metrics.year_metrics(demo, year, division)["submissions"]
-    demo.close()
+    expected = metrics.year_metrics(demo_con, year, division)["submissions"]
+    demo_con.close()
     at = page_test(PAGE, query={"semester": semester, "division": division}).run()
     assert not at.exception, at.exception
     assert f"{year}學年度 · {division} · 資料截至 115/11/16 08:00" in texts(at)
-    attempts = _table(at, "提交人代碼")
+    attempts = table_with(at, "提交人代碼")
     assert len(attempts) == len(expected)
     assert list(attempts["名冊別"]) == [s["名冊別"] for s in expected]
     assert list(attempts["結果"]) == [s["結果"] for s in expected]
     on_time = {True: "準時", False: "逾期", None: "—"}
     assert list(attempts["準時"]) == [on_time[s["on_time"]] for s in expected]
-    rosters = _table(at, "負責單位")
+    rosters = table_with(at, "負責單位")
     assert len(rosters) == 10 * (2 if division == "全校" else 1)
     late_rosters = {
         (s["部別"], s["名冊別"], s["學期"]) for s in expected if s["結果"] == "成功" and s["on_time"] is False
@@ -63,7 +43,7 @@ def test_every_year_and_division_equals_year_metrics(
 def test_current_year_shows_what_is_still_owed() -> None:
     at = page_test(PAGE, role="校長", query={"semester": "115-1", "division": "日間部"}).run()
     assert not at.exception, at.exception
-    rosters = _table(at, "負責單位")
+    rosters = table_with(at, "負責單位")
     first = rosters.iloc[0]
     assert first["狀態"] == "未提交"
     assert first["期限"].startswith("尚餘")

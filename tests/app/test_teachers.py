@@ -3,9 +3,7 @@ metrics.semester_breakdown, a teacher chosen through ?teacher=, flagged teachers
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -13,27 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, metrics, reminders, teachers
-from tests.app.conftest import page_test, texts
+from dashboard import metrics, reminders, teachers
+from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.teachers"
-
-
-@pytest.fixture
-def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    # Read what the page should show, then let the page open the file itself.
-    con = db.connect(demo_db)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def _table(at: AppTest, column: str) -> pd.DataFrame:
-    # AppTest finds dataframes by position only; pick the one with a column only it has.
-    tables = [d.value for d in at.dataframe if column in d.value.columns]
-    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
-    return tables[0]
 
 
 def _run(query: dict[str, str], role: str = "管理者") -> AppTest:
@@ -45,16 +26,16 @@ def _run(query: dict[str, str], role: str = "管理者") -> AppTest:
 @pytest.mark.parametrize("semester", ["115-1", "114-2", "113-1"])
 @pytest.mark.parametrize("division", ["全校", "日間部", "進修部"])
 def test_every_semester_and_division_shows_the_metrics(
-    demo: duckdb.DuckDBPyConnection, semester: str, division: str
+    demo_con: duckdb.DuckDBPyConnection, semester: str, division: str
 ) -> None:
     year, term = metrics.parse_semester(semester)
-    expected = metrics.semester_breakdown(demo, year, term, "teacher", division)
-    demo.close()  # the page opens the file next
+    expected = metrics.semester_breakdown(demo_con, year, term, "teacher", division)
+    demo_con.close()  # the page opens the file next
     at = _run({"semester": semester, "division": division})
     assert at.selectbox(key="teachers_semester").value == (year, term)
     assert at.selectbox(key="teachers_division").value == division
     assert f"{metrics.semester_label(year, term)} · {division} · 資料截至 115/11/16 08:00" in texts(at)
-    table = _table(at, "準時認證率（%）")
+    table = table_with(at, "準時認證率（%）")
     assert list(table["教師代碼"]) == [row["教師代碼"] for row in expected]
     for column, key in (("送出認證", "submitted"), ("通過", "passed"), ("未通過", "failed")):
         assert list(table[column]) == [row[key] for row in expected], column
@@ -73,11 +54,11 @@ def _busiest(con: duckdb.DuckDBPyConnection, year: int = 115, semester: int = 1)
     return max(board, key=lambda t: (t.pending, t.code))
 
 
-def test_teacher_from_the_url_opens_the_detail(demo: duckdb.DuckDBPyConnection) -> None:
-    chosen = _busiest(demo)
+def test_teacher_from_the_url_opens_the_detail(demo_con: duckdb.DuckDBPyConnection) -> None:
+    chosen = _busiest(demo_con)
     text = reminders.message(chosen, 115, 1)
-    items = teachers.pending_items(demo, 115, 1, teacher=chosen.code)
-    demo.close()
+    items = teachers.pending_items(demo_con, 115, 1, teacher=chosen.code)
+    demo_con.close()
     at = _run({"semester": "115-1", "teacher": chosen.code})
     assert at.selectbox(key="teachers_teacher").value == chosen.code
     shown = {m.label: m.value for m in at.metric}
@@ -90,7 +71,7 @@ def test_teacher_from_the_url_opens_the_detail(demo: duckdb.DuckDBPyConnection) 
         str(chosen.pending_over_14),
     )
     assert [c.value for c in at.code] == [text]
-    detail = _table(at, "送出認證時間")
+    detail = table_with(at, "送出認證時間")
     assert len(detail) == len(items) == chosen.pending
     assert list(detail["等待天數"]) == sorted((i.waiting_days for i in items), reverse=True)  # type: ignore[type-var]
     # Choosing another teacher follows into the address.
@@ -101,23 +82,23 @@ def test_teacher_from_the_url_opens_the_detail(demo: duckdb.DuckDBPyConnection) 
 
 
 def test_unknown_teacher_in_the_url_falls_back_to_the_longest_backlog(
-    demo: duckdb.DuckDBPyConnection,
+    demo_con: duckdb.DuckDBPyConnection,
 ) -> None:
-    board = teachers.board(demo, 115, 1)
+    board = teachers.board(demo_con, 115, 1)
     most = max(t.pending for t in board)
     first = min(t.code for t in board if t.pending == most)  # no one is flagged in the demo
-    demo.close()
+    demo_con.close()
     at = _run({"teacher": "T9999"})
     assert at.selectbox(key="teachers_teacher").value == first
 
 
 def test_department_filter_and_pending_toggle() -> None:
     at = _run({"semester": "115-1", "department": "機械科"})
-    table = _table(at, "準時認證率（%）")
+    table = table_with(at, "準時認證率（%）")
     assert len(table) > 0 and set(table["單位"]) == {"機械科"}
     at.toggle(key="teachers_pending_only").set_value(True).run()
     assert not at.exception
-    pending_only = _table(at, "準時認證率（%）")
+    pending_only = table_with(at, "準時認證率（%）")
     assert (pending_only["待認證"] > 0).all()
     assert set(pending_only["單位"]) == {"機械科"}
     assert at.query_params["department"] == "機械科"
@@ -133,13 +114,13 @@ def _names(con: duckdb.DuckDBPyConnection, semester: tuple[int, int]) -> dict[st
 
 @pytest.mark.parametrize(("role", "masked"), [("校長", True), ("工作小組委員", True), ("註冊組", False)])
 def test_student_names_masked_unless_allowed(
-    demo: duckdb.DuckDBPyConnection, role: str, masked: bool
+    demo_con: duckdb.DuckDBPyConnection, role: str, masked: bool
 ) -> None:
-    chosen = _busiest(demo)
-    clear = _names(demo, (115, 1))
-    demo.close()
+    chosen = _busiest(demo_con)
+    clear = _names(demo_con, (115, 1))
+    demo_con.close()
     at = _run({"semester": "115-1", "teacher": chosen.code}, role=role)
-    detail = _table(at, "學生姓名")
+    detail = table_with(at, "學生姓名")
     pairs = list(zip(detail["學號"], detail["學生姓名"], strict=True))
     assert pairs
     if masked:
@@ -151,13 +132,13 @@ def test_student_names_masked_unless_allowed(
     assert len(downloads) == 2
 
 
-def test_departed_teacher_with_pending_items_is_flagged(demo: duckdb.DuckDBPyConnection) -> None:
-    chosen = _busiest(demo)
-    demo.execute(
+def test_departed_teacher_with_pending_items_is_flagged(demo_con: duckdb.DuckDBPyConnection) -> None:
+    chosen = _busiest(demo_con)
+    demo_con.execute(
         "update staff set employment_status = '離職', account_disabled_on = $d where staff_code = $c",
         {"d": date(2026, 11, 25), "c": chosen.code},
     )
-    demo.close()
+    demo_con.close()
     at = _run({"semester": "115-1", "teacher": chosen.code})
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1
@@ -166,7 +147,7 @@ def test_departed_teacher_with_pending_items_is_flagged(demo: duckdb.DuckDBPyCon
         count = chosen.pending_by_division[division]
         assert (f"{division} {count} 件由**{unit}**" in warnings[0]) == (count > 0)
     assert "平臺帳號將於 115/11/25 停用（資料截至後 9 天）" in warnings[0]
-    table = _table(at, "代理認證單位")
+    table = table_with(at, "代理認證單位")
     row = table[table["教師代碼"] == chosen.code].iloc[0]
     assert row["代理認證單位"] == "、".join(
         u for d, u in teachers.UNIT_FOR_DIVISION.items() if chosen.pending_by_division[d]
