@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_addresses": frozenset({"管理者", "註冊組"}),
     "edit_records": frozenset({"管理者", "註冊組"}),
     "edit_meetings": frozenset({"管理者", "執行秘書"}),
+    "confirm_minutes": frozenset({"管理者", "執行秘書"}),
     "set_targets": frozenset({"管理者", "執行秘書"}),
     "manage_users": frozenset({"管理者"}),
     "purge_records": frozenset({"管理者"}),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,11 @@ SAMPLE_PARAMS: dict[str, list[Any]] = {
     "as_of": [datetime(2025, 2, 20, 8, 0), None],
     "department": [None, "機械科"],
     "class_name": [None, "機一甲"],
+    "meeting_id": [1],
+    "exclude_meeting": [None, 1],
+    "item_id": [1],
+    "first_day": [date(2024, 8, 1)],
+    "last_day": [date(2025, 1, 31)],
 }
 
 # The metric queries dashboard/metrics.py reads: they must exist (a rename breaks the API).

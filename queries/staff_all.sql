@@ -1,0 +1,25 @@
+-- purpose: everyone on 教職員名冊 whatever their status, to check a code typed into a form
+-- params: none
+-- returns: one row per staff member, by code: staff_code, name, unit, title, employment_status
+with everyone as (
+    select
+        staff_code,
+        name,
+        unit,
+        title,
+        employment_status
+    from staff
+),
+
+final as (
+    select
+        staff_code,
+        name,
+        unit,
+        title,
+        employment_status
+    from everyone
+    order by staff_code
+)
+
+select * from final
