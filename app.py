@@ -16,10 +16,12 @@ from typing import NamedTuple
 import streamlit as st
 
 from pages import (
+    committee,
     data_quality,
     diverse,
     enrolment,
     import_data,
+    meetings,
     notices,
     overview,
     pipeline,
@@ -58,6 +60,8 @@ ROUTES: tuple[Route, ...] = (
     Route(notices.render, "紙本通知", ":material/mail:", "notices", "view_dashboard"),
     Route(enrolment.render, "學籍異動", ":material/swap_horiz:", "enrolment", "view_dashboard"),
     Route(retention.render, "資料保存", ":material/inventory_2:", "retention", "view_dashboard"),
+    Route(meetings.render, "工作小組會議", ":material/groups:", "meetings", "view_dashboard"),
+    Route(committee.render, "工作小組名冊", ":material/badge:", "committee", "view_dashboard"),
     Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data"),
     Route(data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality"),
 )

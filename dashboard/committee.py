@@ -193,7 +193,7 @@ def validate(con: Connection, year: int, members: list[Member]) -> dict[str, str
             problems[f"{key}.dates"] = f"{seat.name}：請填寫任期起訖日期。"
         elif m.end_date < m.start_date:
             problems[f"{key}.dates"] = f"{seat.name}：任期迄日 {m.end_date} 早於起日 {m.start_date}。"
-        elif m.start_date > last or m.end_date < first:
+        elif m.start_date < first or m.end_date > last:
             problems[f"{key}.dates"] = (
                 f"{seat.name}：任期 {m.start_date}～{m.end_date} 不在 {year} 學年度（{first}～{last}）內。"
             )

@@ -2,7 +2,8 @@
 
 `data/demo/` holds the text bundle the generator (dashboard/demo.py) wrote from a fixed seed;
 here it goes through the same importer a clerk uses, stamped with the bundle's fixed export
-moment, and the documented demo accounts are added. Must not import streamlit.
+moment, and the documented demo accounts are added, then the working group's demo meetings
+(dashboard/demo_meetings.py). Must not import streamlit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, importer
+from dashboard import auth, demo_meetings, importer
 from dashboard.demo import DEMO_DIR, DEMO_EXPORTED_AT
 
 # Documented in the README: one account per role, all with the same demo password.
@@ -41,6 +42,7 @@ def build(
         raise RuntimeError(f"示範資料匯入失敗（{len(report.problems)} 個問題）：{first}")
     for username, name, role in DEMO_USERS:
         auth.add_user(con, username, DEMO_PASSWORD, role, name, replace=True)
+    meetings = demo_meetings.seed(con)  # the working group's rosters and a year of meetings
     return {
         "files": len(files),
         "rows": sum(f.rows for f in report.files),
@@ -48,4 +50,5 @@ def build(
         "warnings": report.warnings_count,
         "exported_at": DEMO_EXPORTED_AT.isoformat(sep=" "),
         "users": [u[0] for u in DEMO_USERS],
+        "meetings": meetings,
     }

@@ -1,194 +1,95 @@
 """Working-group meeting records (Art. 4): the 會議紀錄 with attendance, agenda items tagged
 with the six Art. 4 topics, and 決議 that carry an owner, a due date and a linked target.
 
-Every save is validated here first (Chinese messages keyed by form field) and written in one
-transaction. A save names the version it was edited from; when someone else saved in between,
-it is refused with StaleMeetingError and nothing is written. Confirmed minutes are locked until
-they are explicitly unlocked, with a reason that is logged. This module must not import
-streamlit; resolutions.py holds the follow-up and compliance side.
+This is the module callers use. Every save is validated first (meeting_rules.py: Chinese
+messages keyed by form field) and written in one transaction. A save names the version it was
+edited from; when someone else saved in between, it is refused with StaleMeetingError and
+nothing is written. Confirmed minutes are locked until they are explicitly unlocked, with a
+reason that is logged. The data types live in meeting_model.py and are re-exported here;
+resolutions.py holds the follow-up and compliance side. This module must not import streamlit.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
-from dashboard import auth, committee, db, targets
+from dashboard import auth, committee, db, resolutions
+from dashboard.meeting_model import (
+    ATTENDANCE,
+    CONFIRMED,
+    DECIDING_SECTIONS,
+    DEFAULT_QUORUM_SHARE,
+    DRAFT,
+    PRESENT,
+    SECTIONS,
+    STATUSES,
+    TOPICS,
+    Attendance,
+    FollowUp,
+    Guest,
+    Item,
+    LockedMeetingError,
+    Meeting,
+    MeetingDraft,
+    MeetingError,
+    Quorum,
+    StaleMeetingError,
+    next_sequence_no,
+    quorum,
+    semester_bounds,
+    semester_of,
+    session_label,
+)
+from dashboard.meeting_rules import clean, confirm_problems, validate
+
+__all__ = [
+    "ATTENDANCE",
+    "CONFIRMED",
+    "DECIDING_SECTIONS",
+    "DEFAULT_QUORUM_SHARE",
+    "DRAFT",
+    "PRESENT",
+    "SECTIONS",
+    "STATUSES",
+    "TOPICS",
+    "Attendance",
+    "FollowUp",
+    "Guest",
+    "Item",
+    "LockedMeetingError",
+    "Meeting",
+    "MeetingDraft",
+    "MeetingError",
+    "Quorum",
+    "StaleMeetingError",
+    "as_draft",
+    "blank_draft",
+    "clean",
+    "confirm",
+    "confirm_problems",
+    "events",
+    "list_meetings",
+    "load",
+    "next_sequence_no",
+    "quorum",
+    "save",
+    "semester_bounds",
+    "semester_of",
+    "session_label",
+    "unlock",
+    "validate",
+]
 
 Connection = duckdb.DuckDBPyConnection
-
-SECTIONS: tuple[str, ...] = ("報告事項", "討論事項", "臨時動議")
-DECIDING_SECTIONS: frozenset[str] = frozenset({"討論事項", "臨時動議"})  # these carry a 決議
-TOPICS: tuple[str, ...] = (
-    "作業期程及分工權責",
-    "資料建置方式",
-    "平臺運作及管理",
-    "學生訓練教師研習及親師說明會",
-    "成效評核及獎勵",
-    "其他推動及宣導事項",
-)
-ATTENDANCE: tuple[str, ...] = ("出席", "請假", "缺席", "代理")
-PRESENT: frozenset[str] = frozenset({"出席", "代理"})
-STATUSES: tuple[str, ...] = ("未執行", "執行中", "已完成")
-DRAFT, CONFIRMED = "草稿", "已確認"
-DEFAULT_QUORUM_SHARE = 0.5
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-
-
-@dataclass
-class Attendance:
-    seat_no: int
-    person_name: str
-    attendance: str  # one of ATTENDANCE
-    deputy_name: str = ""
-
-
-@dataclass
-class Guest:
-    name: str
-    title: str = ""
-
-
-@dataclass
-class Item:
-    section: str
-    title: str  # 報告主題 / 案由
-    explanation: str = ""  # 說明
-    decision: str = ""  # 決定 / 決議
-    topics: list[str] = field(default_factory=list)
-    votes_for: int | None = None
-    votes_against: int | None = None
-    votes_abstain: int | None = None
-    owner_unit: str = ""
-    due_date: date | None = None
-    metric_key: str = ""  # a targets.METRICS key, or ""
-    metric_year: int | None = None
-    metric_semester: int | None = None  # None for a per-year metric (selection_rate)
-    metric_target: float | None = None  # a share, 0.95
-    item_id: int | None = None  # None until stored; kept across edits
-
-
-@dataclass
-class FollowUp:
-    """One open 決議 of an earlier meeting as this meeting's 上次會議決議執行情形 reports it."""
-
-    item_id: int
-    status: str
-    note: str = ""
-
-
-@dataclass
-class MeetingDraft:
-    """What the form holds: every field of a 會議紀錄."""
-
-    school_year: int
-    semester: int
-    sequence_no: int
-    held_on: date | None
-    start_time: str  # HH:MM
-    end_time: str  # 散會 HH:MM; may stay empty until the minutes are confirmed
-    place: str
-    chair: str
-    recorder: str
-    attendance: list[Attendance]
-    guests: list[Guest] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)
-
-
-@dataclass
-class Meeting(MeetingDraft):
-    meeting_id: int = 0
-    session_label: str = ""
-    status: str = DRAFT
-    version: int = 1
-    created_by: str = ""
-    updated_by: str = ""
-    updated_at: datetime | None = None
-    confirmed_by: str | None = None
-    confirmed_at: datetime | None = None
-
-    @property
-    def locked(self) -> bool:
-        return self.status == CONFIRMED
-
-
-@dataclass(frozen=True)
-class Quorum:
-    seats: int
-    present: int
-    required: int  # the smallest count that is more than `share` of the seats
-
-    @property
-    def met(self) -> bool:
-        return self.present >= self.required
-
-
-class MeetingError(ValueError):
-    """A refused save: `problems` maps a form field (held_on, items.2.title, …) to a message."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
-
-
-class StaleMeetingError(MeetingError):
-    """Someone saved the meeting after this form was opened; nothing was written."""
-
-
-class LockedMeetingError(MeetingError):
-    """The minutes are confirmed; unlock them first."""
-
-
-def session_label(year: int, semester: int, sequence_no: int) -> str:
-    return f"{year}學年度第{semester}學期第{sequence_no}次工作小組會議"
-
-
-def semester_bounds(year: int, semester: int) -> tuple[date, date]:
-    """metrics.md: semester 1 = 1 Aug – 31 Jan, semester 2 = 1 Feb – 31 Jul."""
-    if semester == 1:
-        return date(year + 1911, 8, 1), date(year + 1912, 1, 31)
-    return date(year + 1912, 2, 1), date(year + 1912, 7, 31)
-
-
-def semester_of(day: date) -> tuple[int, int]:
-    if day.month >= 8:
-        return day.year - 1911, 1
-    if day.month == 1:
-        return day.year - 1912, 1
-    return day.year - 1912, 2
-
-
-def quorum(con: Connection, year: int, attendance: list[Attendance]) -> Quorum:
-    """More than half of the seats present (出席 or 代理); the share is the stored rule."""
-    share = db.rule_value(con, "meeting_quorum_share", year) or DEFAULT_QUORUM_SHARE
-    seats = committee.SEAT_COUNT
-    present = sum(1 for a in attendance if a.attendance in PRESENT)
-    return Quorum(seats=seats, present=present, required=math.floor(seats * share) + 1)
-
-
-def next_sequence_no(con: Connection, year: int, semester: int) -> int:
-    cur = con.cursor()
-    try:
-        row = cur.execute(
-            "select coalesce(max(sequence_no), 0) from meetings where school_year = $y and semester = $s",
-            {"y": year, "s": semester},
-        ).fetchone()
-    finally:
-        cur.close()
-    return int(row[0] if row else 0) + 1
 
 
 def blank_draft(con: Connection, year: int, semester: int, held_on: date | None = None) -> MeetingDraft:
     """A new meeting: the next 會次, the roster's holders all 出席, the 召集人 as chair, and the
     open resolutions of earlier meetings as 上次會議決議執行情形."""
-    from dashboard import resolutions  # resolutions imports this module
-
     day = held_on or semester_bounds(year, semester)[0]
     holders = committee.holders_on(con, year, day)
     attendance = [
@@ -212,123 +113,6 @@ def blank_draft(con: Connection, year: int, semester: int, held_on: date | None 
             for r in resolutions.open_before(con, day, exclude_meeting=None)
         ],
     )
-
-
-def _blank(text: str | None) -> bool:
-    return not (text or "").strip()
-
-
-def validate(con: Connection, draft: MeetingDraft, meeting_id: int | None = None) -> dict[str, str]:
-    """Every problem as {field: message}; empty when the draft may be saved."""
-    p: dict[str, str] = {}
-    if draft.semester not in (1, 2):
-        p["semester"] = "學期只能是 1 或 2。"
-    elif draft.held_on is None:
-        p["held_on"] = "請填寫開會日期。"
-    else:
-        first, last = semester_bounds(draft.school_year, draft.semester)
-        if not first <= draft.held_on <= last:
-            p["held_on"] = (
-                f"開會日期 {draft.held_on} 不在 {draft.school_year} 學年度第 {draft.semester} 學期"
-                f"（{first}～{last}）內；請改日期或改學期。"
-            )
-    if draft.sequence_no < 1:
-        p["sequence_no"] = "會次須為 1 以上的整數。"
-    elif _sequence_taken(con, draft, meeting_id):
-        p["sequence_no"] = (
-            f"{session_label(draft.school_year, draft.semester, draft.sequence_no)}已經有紀錄；請改會次。"
-        )
-    if not _TIME.fullmatch(draft.start_time or ""):
-        p["start_time"] = "請以 HH:MM 填寫開會時間，例如 14:00。"
-    if draft.end_time and not _TIME.fullmatch(draft.end_time):
-        p["end_time"] = "請以 HH:MM 填寫散會時間，例如 15:30。"
-    elif draft.end_time and "start_time" not in p and draft.end_time <= draft.start_time:
-        p["end_time"] = f"散會時間 {draft.end_time} 須晚於開會時間 {draft.start_time}。"
-    for name, label in (("place", "地點"), ("chair", "主席"), ("recorder", "紀錄")):
-        if _blank(getattr(draft, name)):
-            p[name] = f"請填寫{label}。"
-    _validate_attendance(draft, p)
-    for i, guest in enumerate(draft.guests):
-        if _blank(guest.name):
-            p[f"guests.{i}.name"] = f"列席第 {i + 1} 位：請填寫姓名，或刪除這一列。"
-    present = sum(1 for a in draft.attendance if a.attendance in PRESENT)
-    for i, item in enumerate(draft.items):
-        _validate_item(draft, i, item, present, p)
-    known = {r.item_id for r in _open_items_for(con, draft, meeting_id)}
-    for f in draft.follow_ups:
-        if f.status not in STATUSES:
-            p[f"follow_ups.{f.item_id}"] = f"執行情形「{f.status}」不是 {'、'.join(STATUSES)} 之一。"
-        elif f.item_id not in known:
-            p[f"follow_ups.{f.item_id}"] = "這項決議不是本次會議以前的決議，不能在此回報執行情形。"
-    return p
-
-
-def _sequence_taken(con: Connection, draft: MeetingDraft, meeting_id: int | None) -> bool:
-    cur = con.cursor()
-    try:
-        row = cur.execute(
-            "select count(*) from meetings where school_year = $y and semester = $s and sequence_no = $n"
-            " and meeting_id is distinct from $id",
-            {"y": draft.school_year, "s": draft.semester, "n": draft.sequence_no, "id": meeting_id},
-        ).fetchone()
-    finally:
-        cur.close()
-    return bool(row and row[0])
-
-
-def _open_items_for(con: Connection, draft: MeetingDraft, meeting_id: int | None) -> list[Any]:
-    from dashboard import resolutions
-
-    if draft.held_on is None:
-        return []
-    return resolutions.open_before(con, draft.held_on, exclude_meeting=meeting_id)
-
-
-def _validate_attendance(draft: MeetingDraft, p: dict[str, str]) -> None:
-    seats = [a.seat_no for a in draft.attendance]
-    if sorted(seats) != [s.seat_no for s in committee.SEATS]:
-        p["attendance"] = f"出席名單須列出工作小組全部 {committee.SEAT_COUNT} 個席次，每席一列。"
-        return
-    for a in draft.attendance:
-        seat = committee.SEAT_BY_NO[a.seat_no]
-        key = f"attendance.{a.seat_no}"
-        if a.attendance not in ATTENDANCE:
-            p[key] = f"{seat.name}：出席情形須為 {'、'.join(ATTENDANCE)} 之一。"
-        elif _blank(a.person_name):
-            p[key] = f"{seat.name}：尚無人選；請先在「工作小組名冊」補齊，或在此填寫姓名。"
-        elif a.attendance == "代理" and _blank(a.deputy_name):
-            p[key] = f"{seat.name}：出席情形為「代理」，請填寫代理人姓名。"
-
-
-def _validate_item(draft: MeetingDraft, i: int, item: Item, present: int, p: dict[str, str]) -> None:
-    key = f"items.{i}"
-    label = f"{item.section}第 {i + 1} 案" if item.section in SECTIONS else f"第 {i + 1} 案"
-    if item.section not in SECTIONS:
-        p[f"{key}.section"] = f"第 {i + 1} 案：類別須為 {'、'.join(SECTIONS)} 之一。"
-    if _blank(item.title):
-        p[f"{key}.title"] = f"{label}：請填寫{'案由' if item.section in DECIDING_SECTIONS else '報告主題'}。"
-    if not item.topics:
-        p[f"{key}.topics"] = f"{label}：請至少勾選一項第四點工作事項。"
-    elif any(t not in TOPICS for t in item.topics):
-        p[f"{key}.topics"] = f"{label}：工作事項須為第四點所列六項之一。"
-    votes = [v for v in (item.votes_for, item.votes_against, item.votes_abstain) if v is not None]
-    if any(v < 0 for v in votes):
-        p[f"{key}.votes"] = f"{label}：票數不能是負數。"
-    elif sum(votes) > present:
-        p[f"{key}.votes"] = f"{label}：贊成、反對、棄權合計 {sum(votes)} 票，多於出席的 {present} 人。"
-    if item.due_date is not None and draft.held_on is not None and item.due_date < draft.held_on:
-        p[f"{key}.due_date"] = f"{label}：執行期限 {item.due_date} 早於開會日期 {draft.held_on}。"
-    if (item.due_date is not None or item.metric_key) and _blank(item.owner_unit):
-        p[f"{key}.owner_unit"] = f"{label}：有執行期限或追蹤指標的決議，請填寫負責單位。"
-    if item.metric_key:
-        if item.metric_key not in targets.METRICS:
-            p[f"{key}.metric"] = f"{label}：指標「{item.metric_key}」不存在。"
-        elif item.metric_target is None or not 0 < item.metric_target <= 1:
-            p[f"{key}.metric"] = f"{label}：請填寫追蹤目標值（百分比，介於 0 與 100 之間）。"
-        elif item.metric_year is None or (
-            item.metric_key != "selection_rate" and item.metric_semester not in (1, 2)
-        ):
-            p[f"{key}.metric"] = f"{label}：請選擇追蹤指標的學期。"
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -401,9 +185,9 @@ def save(
         "held_on": draft.held_on,
         "start": draft.start_time,
         "end": draft.end_time or None,
-        "place": draft.place.strip(),
-        "chair": draft.chair.strip(),
-        "recorder": draft.recorder.strip(),
+        "place": clean(draft.place),
+        "chair": clean(draft.chair),
+        "recorder": clean(draft.recorder),
         "by": user.username,
         "at": at,
     }
@@ -442,16 +226,16 @@ def _write_children(cur: Connection, meeting_id: int, draft: MeetingDraft, by: s
             {
                 **ids,
                 "seat": a.seat_no,
-                "name": a.person_name.strip(),
+                "name": clean(a.person_name),
                 "att": a.attendance,
-                "deputy": a.deputy_name.strip() if a.attendance == "代理" else None,
+                "deputy": clean(a.deputy_name) if a.attendance == "代理" else None,
             },
         )
     cur.execute("delete from meeting_guests where meeting_id = $id", ids)
     for i, g in enumerate(draft.guests):
         cur.execute(
             "insert into meeting_guests values ($id, $pos, $name, $title)",
-            {**ids, "pos": i + 1, "name": g.name.strip(), "title": g.title.strip() or None},
+            {**ids, "pos": i + 1, "name": clean(g.name), "title": clean(g.title) or None},
         )
     kept = [item.item_id for item in draft.items if item.item_id is not None]
     removed = [
@@ -482,8 +266,17 @@ def _write_children(cur: Connection, meeting_id: int, draft: MeetingDraft, by: s
                 " metric_target = $metric_target where item_id = $item and meeting_id = $id",
                 {**values, "item": item.item_id},
             )
+    # A report keeps the moment it was first made: correcting the minutes later must not make
+    # it newer than what was recorded since.
+    first_made = {
+        int(r[0]): (r[1], r[2])
+        for r in cur.execute(
+            "select item_id, updated_by, updated_at from resolution_updates where meeting_id = $id", ids
+        ).fetchall()
+    }
     cur.execute("delete from resolution_updates where meeting_id = $id", ids)
     for f in draft.follow_ups:
+        made_by, made_at = first_made.get(f.item_id, (by, at))
         cur.execute(
             "insert into resolution_updates (item_id, meeting_id, status, note, updated_by, updated_at)"
             " values ($item, $id, $status, $note, $by, $at)",
@@ -491,9 +284,9 @@ def _write_children(cur: Connection, meeting_id: int, draft: MeetingDraft, by: s
                 **ids,
                 "item": f.item_id,
                 "status": f.status,
-                "note": f.note.strip() or None,
-                "by": by,
-                "at": at,
+                "note": clean(f.note) or None,
+                "by": made_by,
+                "at": made_at,
             },
         )
 
@@ -505,37 +298,20 @@ def _item_values(item: Item, meeting_id: int, position: int) -> dict[str, Any]:
         "id": meeting_id,
         "section": item.section,
         "pos": position,
-        "title": item.title.strip(),
-        "explanation": item.explanation.strip() or None,
-        "decision": item.decision.strip() or None,
+        "title": clean(item.title),
+        "explanation": clean(item.explanation) or None,
+        "decision": clean(item.decision) or None,
         "topics": [t for t in TOPICS if t in item.topics],
         "for": item.votes_for if deciding else None,
         "against": item.votes_against if deciding else None,
         "abstain": item.votes_abstain if deciding else None,
-        "owner": item.owner_unit.strip() or None,
+        "owner": clean(item.owner_unit) or None,
         "due": item.due_date,
         "metric": item.metric_key if tracked else None,
         "metric_year": item.metric_year if tracked else None,
         "metric_semester": item.metric_semester if tracked and item.metric_key != "selection_rate" else None,
         "metric_target": item.metric_target if tracked else None,
     }
-
-
-def confirm_problems(con: Connection, meeting: Meeting) -> dict[str, str]:
-    """What keeps stored minutes from being confirmed."""
-    p: dict[str, str] = {}
-    if not meeting.end_time:
-        p["end_time"] = "確認前請填寫散會時間。"
-    q = quorum(con, meeting.school_year, meeting.attendance)
-    if not q.met:
-        p["quorum"] = (
-            f"出席 {q.present} 人，未達法定人數 {q.required} 人（全體 {q.seats} 席過半數），"
-            "會議不能作成決議。"
-        )
-    for i, item in enumerate(meeting.items):
-        if item.section in DECIDING_SECTIONS and _blank(item.decision):
-            p[f"items.{i}.decision"] = f"{item.section}「{item.title}」尚未填寫決議。"
-    return p
 
 
 def confirm(
@@ -570,7 +346,7 @@ def unlock(
     """Unlock confirmed minutes for a correction; the reason is logged."""
     if not user.can("confirm_minutes"):
         raise MeetingError({"user": "只有執行秘書（或管理者）能解除會議紀錄的鎖定。"})
-    if _blank(reason):
+    if not clean(reason):
         raise MeetingError({"reason": "請說明解除鎖定的原因（例如：更正決議文字），這會記錄下來。"})
     at = now or datetime.now()
     with db.transaction(con) as cur:
@@ -583,7 +359,7 @@ def unlock(
             " where meeting_id = $id",
             {"v": version + 1, "id": meeting_id},
         )
-        _event(cur, meeting_id, "解除鎖定", version + 1, user.username, at, reason.strip())
+        _event(cur, meeting_id, "解除鎖定", version + 1, user.username, at, clean(reason))
     return load(con, meeting_id)
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, db, meetings, targets, trends
+from dashboard import auth, db, targets, trends
+from dashboard import meeting_model as meetings
 
 Connection = duckdb.DuckDBPyConnection
 DONE = "已完成"

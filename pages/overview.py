@@ -4,13 +4,14 @@ against the working group's targets; a compact table (?view=compact) for the pri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import exports, metrics, targets
-from ui import state
+from ui import meeting_panels, state
 from ui.common import (
     DIVISION_OPTIONS,
     as_of_caption,
@@ -150,6 +151,7 @@ def render() -> None:
         _compact(all_figures)
     else:
         _cards(all_figures)
+    meeting_panels.compliance_panel(year, semester, date.today(), key="overview_meetings")
     table = pd.DataFrame(
         [
             {"指標": f.name, **{c: all_figures[c][i].value for c in DIVISION_OPTIONS}}

@@ -1,6 +1,6 @@
 -- purpose: every resolution (a 決議 of a 討論事項 or 臨時動議) with its meeting and its current
---          status: the newest follow-up entry, not counting what meeting $exclude_meeting
---          reported (null counts every entry); 未執行 when nothing was reported yet
+--          status: the newest follow-up entry (null $exclude_meeting counts every entry); 未執行
+--          when nothing was reported yet
 -- params: $exclude_meeting INTEGER
 -- returns: one row per resolution, oldest meeting first: item_id, meeting_id, session_label,
 --          held_on, school_year, semester, section, title, decision, topics, owner_unit,
@@ -32,21 +32,36 @@ with resolution_items as (
       and coalesce(trim(meeting_items.decision), '') <> ''
 ),
 
+-- With $exclude_meeting set, the status is as that meeting found it: its own reports and those
+-- of meetings held after it do not count (entries made between meetings always do).
+excluded as (
+    select held_on
+    from meetings
+    where meeting_id = $exclude_meeting::integer
+),
+
 counted_updates as (
     select
-        item_id,
-        status,
-        note,
-        updated_by,
-        updated_at,
+        resolution_updates.item_id,
+        resolution_updates.status,
+        resolution_updates.note,
+        resolution_updates.updated_by,
+        resolution_updates.updated_at,
         row_number() over (
-            partition by item_id
+            partition by resolution_updates.item_id
             order by
-                updated_at desc,
-                update_id desc
+                resolution_updates.updated_at desc,
+                resolution_updates.update_id desc
         ) as newest_first
     from resolution_updates
-    where meeting_id is distinct from $exclude_meeting::integer
+    left join meetings as reporting
+        on resolution_updates.meeting_id = reporting.meeting_id
+    where $exclude_meeting::integer is null
+       or resolution_updates.meeting_id is null
+       or (
+           resolution_updates.meeting_id <> $exclude_meeting::integer
+           and reporting.held_on < coalesce((select held_on from excluded), date '9999-12-31')
+       )
 ),
 
 latest as (

@@ -69,6 +69,15 @@ def year_metrics(year: int, division: str | None) -> dict[str, Any]:
     return metrics.year_metrics(connection(), year, division)
 
 
+def semester_metrics_all(year: int, semester: int) -> dict[str, Any]:
+    """The whole school's figures of a semester (a resolution's linked metric)."""
+    return semester_metrics(year, semester, None)
+
+
+def year_metrics_all(year: int) -> dict[str, Any]:
+    return year_metrics(year, None)
+
+
 @st.cache_data(ttl=600, show_spinner=False)
 def teacher_board(year: int, semester: int, division: str | None) -> list[teachers.TeacherStatus]:
     return teachers.board(connection(), year, semester, division)
