@@ -47,6 +47,7 @@ class Route(NamedTuple):
     url_path: str  # = the page's file name in pages/, so both of Streamlit's routers agree;
     # the first route is the default page, which Streamlit serves at / whatever its url_path.
     permission: str
+    section: str = "儀表板"  # the sidebar's group heading
 
 
 ROUTES: tuple[Route, ...] = (
@@ -60,10 +61,12 @@ ROUTES: tuple[Route, ...] = (
     Route(notices.render, "紙本通知", ":material/mail:", "notices", "view_dashboard"),
     Route(enrolment.render, "學籍異動", ":material/swap_horiz:", "enrolment", "view_dashboard"),
     Route(retention.render, "資料保存", ":material/inventory_2:", "retention", "view_dashboard"),
-    Route(meetings.render, "工作小組會議", ":material/groups:", "meetings", "view_dashboard"),
-    Route(committee.render, "工作小組名冊", ":material/badge:", "committee", "view_dashboard"),
-    Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data"),
-    Route(data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality"),
+    Route(meetings.render, "工作小組會議", ":material/groups:", "meetings", "view_dashboard", "工作小組"),
+    Route(committee.render, "工作小組名冊", ":material/badge:", "committee", "view_dashboard", "工作小組"),
+    Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data", "資料管理"),
+    Route(
+        data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality", "資料管理"
+    ),
 )
 
 
@@ -90,13 +93,15 @@ def main() -> None:
         ]
         st.navigation(gate, position="hidden").run()
         return
-    pages = [
-        st.Page(r.render, title=r.title, icon=r.icon, url_path=r.url_path, default=(i == 0))
-        for i, r in enumerate(ROUTES)
-        if user.can(r.permission)
-    ]
+    sections: dict[str, list[st.Page]] = {}
+    for i, r in enumerate(ROUTES):
+        if user.can(r.permission):
+            sections.setdefault(r.section, []).append(
+                st.Page(r.render, title=r.title, icon=r.icon, url_path=r.url_path, default=(i == 0))
+            )
     _sidebar(user.display_name, user.role)
-    page = st.navigation(pages)
+    # Every page listed: folded behind "View more" the working group's pages would be hidden.
+    page = st.navigation(sections, expanded=True)
     try:
         page.run()
     except Exception:

@@ -101,9 +101,11 @@ class Meeting(MeetingDraft):
     version: int = 1
     created_by: str = ""
     updated_by: str = ""
+    updated_by_name: str = ""  # the account's display name, for messages
     updated_at: datetime | None = None
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
+    confirmed_by_name: str | None = None
 
     @property
     def locked(self) -> bool:

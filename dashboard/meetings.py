@@ -136,8 +136,9 @@ def _event(
 
 def _current(cur: Connection, meeting_id: int) -> tuple[str, int, str, datetime | None]:
     row = cur.execute(
-        "select status, version, coalesce(updated_by, created_by), updated_at"
-        " from meetings where meeting_id = $id",
+        "select status, version, coalesce(users.display_name, updated_by, created_by), updated_at"
+        " from meetings left join users on coalesce(updated_by, created_by) = users.username"
+        " where meeting_id = $id",
         {"id": meeting_id},
     ).fetchone()
     if row is None:
@@ -423,6 +424,8 @@ def load(con: Connection, meeting_id: int) -> Meeting:
         version=int(m["version"]),
         created_by=m["created_by"] or "",
         updated_by=m["updated_by"] or "",
+        updated_by_name=m["updated_by_name"] or "",
+        confirmed_by_name=m["confirmed_by_name"],
         updated_at=m["updated_at"],
         confirmed_by=m["confirmed_by"],
         confirmed_at=m["confirmed_at"],

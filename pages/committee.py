@@ -98,6 +98,7 @@ def _editor(user: auth.User, year: int, members: list[committee.Member], stored:
         key=f"committee_editor_{year}",
         hide_index=True,
         num_rows="fixed",
+        height=35 * (committee.SEAT_COUNT + 1) + 3,  # every seat on screen, no inner scrolling
         disabled=["席次", "職稱", "角色"],
         column_config={
             STAFF_COL: st.column_config.SelectboxColumn(

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, meetings, metrics
+from dashboard import auth, meetings
 from ui import meeting_form, meeting_panels, state
 from ui.common import excel_download, url_select
 
@@ -174,13 +174,13 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
         when = (
             ""
             if stored.updated_at is None
-            else f"，最後由 {stored.updated_by} 於 {stored.updated_at:%Y-%m-%d %H:%M} 修改"
+            else f"，最後由 {stored.updated_by_name} 於 {stored.updated_at:%Y-%m-%d %H:%M} 修改"
         )
         st.caption(f"狀態：{stored.status} · 第 {stored.version} 版{when}")
         _exports(stored)
         if stored.locked:
             st.info(
-                f"已由 {stored.confirmed_by} 於 {stored.confirmed_at:%Y-%m-%d %H:%M} 確認並鎖定。",
+                f"已由 {stored.confirmed_by_name} 於 {stored.confirmed_at:%Y-%m-%d %H:%M} 確認並鎖定。",
                 icon=":material/lock:",
             )
         _confirm_and_unlock(user, stored)
@@ -203,7 +203,7 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
         loaded_version = int(SS["mt_loaded"][1])
         if loaded_version != stored.version and not SS.get("mt_stale"):
             st.warning(
-                f"您開啟的是第 {loaded_version} 版；{stored.updated_by} 已更新為第 {stored.version} 版。"
+                f"您開啟的是第 {loaded_version} 版；{stored.updated_by_name} 已更新為第 {stored.version} 版。"
                 "現在儲存會被拒絕，以免覆蓋對方的修改。",
                 icon=":material/sync_problem:",
             )
@@ -239,7 +239,7 @@ def render() -> None:
     year = url_select(
         "學年度", _years(), key="meetings_year", param="year", format_func=lambda y: f"{y} 學年度"
     )
-    st.caption(f"{metrics.semester_label(year, 1)}、第 2 學期 · 會議次數依開會日期計（第 1 學期 8/1–1/31）")
+    st.caption(f"{year} 學年度 · 會議次數依開會日期計入學期（第 1 學期 8/1–1/31，第 2 學期 2/1–7/31）")
     _list(user, year, today)
 
 

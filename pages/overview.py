@@ -151,7 +151,7 @@ def render() -> None:
         _compact(all_figures)
     else:
         _cards(all_figures)
-    meeting_panels.compliance_panel(year, semester, date.today(), key="overview_meetings")
+    meeting_panels.compliance_panel(year, semester, date.today(), key="overview_meetings", compact=compact)
     table = pd.DataFrame(
         [
             {"指標": f.name, **{c: all_figures[c][i].value for c in DIVISION_OPTIONS}}

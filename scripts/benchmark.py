@@ -13,11 +13,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import db, demo_build, metrics
+from dashboard import db, demo_build, meetings, metrics, minutes, resolutions
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
@@ -71,6 +72,15 @@ def main() -> None:
             ],
         )
     )
+    newest = meetings.list_meetings(con)[0]["meeting_id"]
+    cases += [
+        ("meetings: compliance 115-1", lambda: resolutions.compliance(con, 115, 1, date(2026, 11, 29))),
+        ("meetings: every resolution with its status", lambda: resolutions.all_resolutions(con)),
+        ("meetings: load the newest record", lambda: meetings.load(con, newest)),
+        ("meetings: blank draft (carry-over)", lambda: meetings.blank_draft(con, 115, 1, date(2026, 11, 29))),
+        ("minutes .docx of the newest", lambda: minutes.minutes_docx(con, newest)),
+        ("minutes PDF of the newest", lambda: minutes.minutes_pdf(con, newest)),
+    ]
     print(f"{'query':50} {'cold ms':>9} {'warm ms':>9}")
     for name, fn in cases:
         cold, warm = timed(fn)
@@ -85,32 +95,45 @@ def _render(module: str) -> None:
     importlib.import_module(module).render()
 
 
-def pages(db_file: Path) -> None:
-    """Each routed page through AppTest: cold (empty caches, fresh connection) and warm."""
-    import os
-
+def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool]:
+    """One page through AppTest: cold (empty caches, fresh connection), then warm."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    import app
     from dashboard import auth
+
+    at = AppTest.from_function(_render, args=(module,), default_timeout=120)
+    at.session_state["auth_user"] = auth.User("bench", "bench", "管理者")
+    for name, value in query.items():
+        at.query_params[name] = value
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    start = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    at.run()
+    return cold, time.perf_counter() - start, bool(at.exception)
+
+
+def pages(db_file: Path) -> None:
+    """Each routed page, then the meeting record and the resolution tracker."""
+    import os
+
+    import streamlit as st
+
+    import app
 
     os.environ["PORTFOLIO_DB"] = str(db_file)
     print(f"{'page':24} {'cold s':>8} {'warm s':>8}")
-    for route in app.ROUTES:
-        module = route.render.__module__
-        _render_once = AppTest.from_function(_render, args=(module,), default_timeout=120)
-        _render_once.session_state["auth_user"] = auth.User("bench", "bench", "管理者")
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        start = time.perf_counter()
-        _render_once.run()
-        cold = time.perf_counter() - start
-        start = time.perf_counter()
-        _render_once.run()
-        warm = time.perf_counter() - start
-        failed = " (exception!)" if _render_once.exception else ""
-        print(f"{route.title:24} {cold:8.2f} {warm:8.2f}{failed}")
+    cases = [(route.title, route.render.__module__, {}) for route in app.ROUTES]
+    cases += [
+        ("會議紀錄（單一會議）", "pages.meetings", {"meeting": "1"}),
+        ("會議（決議追蹤）", "pages.meetings", {"tab": "決議追蹤"}),
+    ]
+    for title, module, query in cases:
+        cold, warm, failed = _page_timing(module, query)
+        print(f"{title:24} {cold:8.2f} {warm:8.2f}{' (exception!)' if failed else ''}")
     st.cache_resource.clear()
 
 

@@ -99,7 +99,8 @@ def _follow_up_frame(follow_ups: list[meetings.FollowUp]) -> pd.DataFrame:
                 "說明": f.note,
             }
         )
-    columns = ["item_id", "會次", "案由", "決議", "負責單位", "執行期限", "執行情形", "說明"]
+    # what the secretary fills in comes right after 案由, so it is on screen without scrolling
+    columns = ["item_id", "會次", "案由", "執行情形", "說明", "負責單位", "執行期限", "決議"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -344,6 +345,7 @@ def render_form(problems: dict[str, str]) -> None:
         key="mte_att",
         hide_index=True,
         num_rows="fixed",
+        height=35 * (committee.SEAT_COUNT + 1) + 3,  # every seat on screen, no inner scrolling
         disabled=["席次", "職稱"],
         column_config={
             "出席情形": st.column_config.SelectboxColumn(

@@ -26,10 +26,22 @@ def all_resolutions() -> list[resolutions.Resolution]:
     return resolutions.all_resolutions(state.connection())
 
 
-def compliance_panel(year: int, semester: int, today: date, key: str) -> None:
-    """Meetings held against the rule, topics decided, open and overdue resolutions."""
+def compliance_panel(year: int, semester: int, today: date, key: str, compact: bool = False) -> None:
+    """Meetings held against the rule, topics decided, open and overdue resolutions; on a
+    phone (compact) the same figures as four short lines."""
     c = compliance(year, semester, today)
     label = metrics.semester_label(year, semester)
+    if compact:
+        with st.container(border=True, key=f"{key}_panel"):
+            rule = "符合" if c.met else "尚未召開"
+            st.markdown(
+                f"**工作小組會議** · {label}\n\n"
+                f"- 已開 {c.meeting_count} 次（規定至少 {c.required} 次：{rule}）\n"
+                f"- 已議決工作事項 {len(c.topics_decided)} / {len(meetings.TOPICS)} 項\n"
+                f"- 未完成決議 {c.open_count} 項，逾期 {c.overdue_count} 項"
+                f"（以 {today.year - 1911}/{today:%m/%d} 計）"
+            )
+        return
     with st.container(border=True, key=f"{key}_panel"):
         st.markdown(f"**工作小組會議（補充規定第四點）** · {label}")
         cols = st.columns(4)

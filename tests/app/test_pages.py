@@ -54,7 +54,8 @@ def test_overview_every_division(semester_index: int) -> None:
     for division in ("全校", "日間部", "進修部"):
         assert division in body
     assert "資料截至 115/11/16 08:00" in body
-    assert len(at.metric) == 18
+    # six figures for each of the three divisions, and the four of the meetings panel
+    assert len(at.metric) == 18 + 4
 
 
 def test_overview_figures_equal_the_metrics_core(demo_db: Path) -> None:
@@ -176,4 +177,26 @@ def test_compact_view_from_the_link_is_one_narrow_table(demo_db: Path) -> None:
     )
     at.toggle(key="overview_compact").set_value(False).run()
     assert "view" not in at.query_params
-    assert len(at.metric) == 18
+    assert len(at.metric) == 18 + 4  # the cards and the meetings panel are back
+
+
+def test_overview_meetings_panel_equals_the_compliance_core(demo_db: Path) -> None:
+    from datetime import date
+
+    from dashboard import db, resolutions
+
+    con = db.connect(demo_db)
+    try:
+        expected = resolutions.compliance(con, 114, 2, date.today())
+    finally:
+        con.close()
+    at = page_test("pages.overview", query={"semester": "114-2"}).run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric[18:]}
+    assert shown["已開會議"] == f"{expected.meeting_count} 次"
+    assert shown["已議決工作事項"] == f"{len(expected.topics_decided)} / 6 項"
+    assert shown["未完成決議"] == f"{expected.open_count} 項"
+    assert shown["逾期未完成"] == f"{expected.overdue_count} 項"
+    assert all(label in texts(at) for label in expected.sessions)
+    compact = page_test("pages.overview", query={"semester": "114-2", "view": "compact"}).run()
+    assert f"已開 {expected.meeting_count} 次" in texts(compact)
