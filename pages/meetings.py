@@ -154,6 +154,26 @@ def _confirm_and_unlock(user: auth.User, m: meetings.Meeting) -> None:
         st.rerun()
 
 
+def _history(m: meetings.Meeting) -> None:
+    """Who created, changed, confirmed and unlocked these minutes, and why."""
+    log = meetings.events(state.connection(), m.meeting_id)
+    with st.expander(f"修改與確認紀錄（{len(log)} 筆）", icon=":material/history:"):
+        frame = pd.DataFrame(
+            [
+                {
+                    "時間": f"{e['done_at']:%Y-%m-%d %H:%M}",
+                    "動作": e["action"],
+                    "版本": e["version"],
+                    "帳號": e["done_by"],
+                    "原因": e["reason"] or "",
+                }
+                for e in log
+            ],
+            columns=["時間", "動作", "版本", "帳號", "原因"],
+        )
+        st.dataframe(frame, hide_index=True, key="meeting_history_table")
+
+
 def _editor(user: auth.User, year: int, meeting_param: str) -> None:
     con = state.connection()
     if st.button("返回會議列表", key="mtb_back", icon=":material/arrow_back:"):
@@ -184,6 +204,7 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
                 icon=":material/lock:",
             )
         _confirm_and_unlock(user, stored)
+        _history(stored)
         if stored.locked or not user.can("edit_meetings"):
             meeting_panels.minutes_text(stored)
             return

@@ -176,6 +176,9 @@ def test_confirm_locks_the_minutes_and_unlock_needs_a_reason(demo_db: Path) -> N
         con.close()
     assert [e["action"] for e in log] == ["建立", "確認", "解除鎖定"]
     assert log[-1]["reason"] == "更正決議文字"
+    shown = next(d.value for d in at.dataframe if "動作" in d.value.columns)
+    assert list(shown["動作"]) == ["建立", "確認", "解除鎖定"]
+    assert list(shown["原因"])[-1] == "更正決議文字"
     assert [b for b in at.button if b.key == "mtb_save"]  # editable again
 
 
