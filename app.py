@@ -18,6 +18,7 @@ import streamlit as st
 from pages import (
     committee,
     data_quality,
+    deputies,
     diverse,
     enrolment,
     import_data,
@@ -27,8 +28,10 @@ from pages import (
     pipeline,
     receipts,
     retention,
+    schedule,
     submissions,
     teachers,
+    trainings,
     trends,
 )
 from ui import login, state
@@ -63,6 +66,11 @@ ROUTES: tuple[Route, ...] = (
     Route(retention.render, "資料保存", ":material/inventory_2:", "retention", "view_dashboard"),
     Route(meetings.render, "工作小組會議", ":material/groups:", "meetings", "view_dashboard", "工作小組"),
     Route(committee.render, "工作小組名冊", ":material/badge:", "committee", "view_dashboard", "工作小組"),
+    Route(schedule.render, "作業期程", ":material/event_note:", "schedule", "view_dashboard", "學校紀錄"),
+    Route(trainings.render, "研習場次", ":material/school:", "trainings", "view_dashboard", "學校紀錄"),
+    Route(
+        deputies.render, "代理人", ":material/supervisor_account:", "deputies", "view_dashboard", "學校紀錄"
+    ),
     Route(import_data.render, "資料匯入", ":material/upload_file:", "import_data", "import_data", "資料管理"),
     Route(
         data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality", "資料管理"

@@ -25,7 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_data_quality": frozenset({"管理者", "註冊組", "執行秘書"}),
     "view_student_names": frozenset({"管理者", "註冊組", "執行秘書"}),
     "view_addresses": frozenset({"管理者", "註冊組"}),
-    "edit_records": frozenset({"管理者", "註冊組"}),
+    # 作業期程, 自我檢核, 研習場次, 代理人: Art. 5 gives the schedule to 教務處, whose head is the 執行秘書
+    "edit_records": frozenset({"管理者", "註冊組", "執行秘書"}),
     "edit_meetings": frozenset({"管理者", "執行秘書"}),
     "confirm_minutes": frozenset({"管理者", "執行秘書"}),
     "set_targets": frozenset({"管理者", "執行秘書"}),

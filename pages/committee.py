@@ -3,23 +3,14 @@ seat is filled. 執行秘書 and 管理者 edit it; everyone else reads it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import auth, committee, db
 from ui import state
-from ui.common import excel_download, url_select
+from ui.common import excel_download, school_years, url_select
 
 STAFF_COL, NAME_COL = "教職員", "姓名（家長／學生代表）"
-
-
-def _years() -> list[int]:
-    years = {y for y, _ in state.semesters()}
-    today = date.today()
-    years.add(today.year - 1911 - (0 if today.month >= 8 else 1))
-    return sorted(years, reverse=True)
 
 
 def _staff_label(row: dict[str, object]) -> str:
@@ -128,7 +119,7 @@ def render() -> None:
     user = state.require("view_dashboard")
     st.title("工作小組名冊")
     st.caption("依補充規定第三點：校長為召集人、教務主任為執行秘書，合計 21 人。")
-    years = _years()
+    years = school_years()
     year = url_select(
         "學年度", years, key="committee_year", param="year", format_func=lambda y: f"{y} 學年度"
     )

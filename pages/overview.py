@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports, metrics, targets
-from ui import meeting_panels, state
+from ui import meeting_panels, schedule_panels, state
 from ui.common import (
     DIVISION_OPTIONS,
     as_of_caption,
@@ -151,6 +151,10 @@ def render() -> None:
         _compact(all_figures)
     else:
         _cards(all_figures)
+    if not compact:
+        st.subheader("作業期程")
+        schedule_panels.timeline_chart(year, semester, date.today(), key="overview_timeline")
+    schedule_panels.missed_notice(date.today(), key="overview_selfchecks")
     meeting_panels.compliance_panel(year, semester, date.today(), key="overview_meetings", compact=compact)
     table = pd.DataFrame(
         [

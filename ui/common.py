@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import pandas as pd
@@ -54,6 +54,18 @@ def url_select(
     value: T = st.selectbox(label, options, key=key, format_func=format_func)
     st.query_params[param] = to_url(value)
     return value
+
+
+def current_school_year(today: date | None = None) -> int:
+    """The 學年度 a day falls in (1 August starts a new one)."""
+    day = today or date.today()
+    return day.year - 1911 - (0 if day.month >= 8 else 1)
+
+
+def school_years() -> list[int]:
+    """The 學年度 of the database's semesters and the current one, newest first: the choices of
+    the pages that keep the school's own yearly records."""
+    return sorted({*(y for y, _ in state.semesters()), current_school_year()}, reverse=True)
 
 
 def semester_picker(key: str) -> tuple[int, int] | None:

@@ -40,6 +40,7 @@ SAMPLE_PARAMS: dict[str, list[Any]] = {
     "item_id": [1],
     "first_day": [date(2024, 8, 1)],
     "last_day": [date(2025, 1, 31)],
+    "phase": ["教師認證"],
 }
 
 # The metric queries dashboard/metrics.py reads: they must exist (a rename breaks the API).

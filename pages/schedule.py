@@ -1,0 +1,233 @@
+"""作業期程 (Art. 5): each semester's phases per 部別 with start, end, self-check date and the
+responsible unit; validated before it is saved, copied forward from last year, published as a
+web page, a calendar and a workbook; and the self-checks recorded on their dates.
+Links: ?semester=115-1&scope=進修部."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, metrics, schedule, schedule_publish, selfchecks
+from ui import schedule_panels, state
+from ui.common import excel_download, url_select
+
+SCOPES: tuple[str, ...] = ("全校", "日間部", "進修部")
+COLUMNS = ["項目", "開始日期", "結束日期", "自我檢核日期", "負責單位"]
+SS = st.session_state
+
+
+def _semesters() -> list[tuple[int, int]]:
+    """The semesters in the database and the next one, to plan ahead."""
+    known = sorted(state.semesters())
+    if not known:
+        today = date.today()
+        known = [
+            (
+                today.year - 1911 - (0 if today.month >= 8 else 1),
+                1 if today.month >= 8 or today.month == 1 else 2,
+            )
+        ]
+    year, semester = known[-1]
+    upcoming = (year, 2) if semester == 1 else (year + 1, 1)
+    return sorted({*known, upcoming}, reverse=True)
+
+
+def _frame(entries: list[schedule.PhaseEntry]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "項目": e.phase,
+                "開始日期": e.start_date,
+                "結束日期": e.end_date,
+                "自我檢核日期": e.self_check_date,
+                "負責單位": e.unit,
+            }
+            for e in entries
+        ],
+        columns=COLUMNS,
+    )
+
+
+def _day(value: object) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):  # type: ignore[arg-type]
+        return None
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def _entries(frame: pd.DataFrame) -> list[schedule.PhaseEntry]:
+    return [
+        schedule.PhaseEntry(
+            phase=str(r["項目"]),
+            start_date=_day(r["開始日期"]),
+            end_date=_day(r["結束日期"]),
+            self_check_date=_day(r["自我檢核日期"]),
+            unit="" if r["負責單位"] is None or pd.isna(r["負責單位"]) else str(r["負責單位"]).strip(),
+        )
+        for r in frame.to_dict("records")
+    ]
+
+
+def _editor(user: auth.User, year: int, semester: int, division: str | None) -> None:
+    con = state.connection()
+    base_key = f"schedule_base_{year}_{semester}_{division or 'all'}"
+    if base_key not in SS:
+        SS[base_key] = _frame(schedule.load(con, year, semester, division))
+    stored = any(e.start_date for e in schedule.load(con, year, semester, division))
+    cols = st.columns([3, 2])
+    if cols[0].button(
+        "帶入去年同學期期程（日期順延 52 週，星期不變）", key="schedule_copy", icon=":material/content_copy:"
+    ):
+        copied = schedule.copy_forward(con, year, semester, division)
+        if copied and any(e.start_date for e in copied):
+            SS[base_key] = _frame(copied)
+            SS.pop(f"schedule_editor_{base_key}", None)
+            SS["schedule_flash"] = "已帶入去年的期程，請逐項確認後儲存（尚未寫入）。"
+        else:
+            SS["schedule_flash"] = "去年同學期沒有這個範圍的期程可以帶入。"
+        st.rerun()
+    if not stored:
+        cols[1].caption("這個範圍尚未儲存期程。")
+    edited = st.data_editor(
+        SS[base_key],
+        key=f"schedule_editor_{base_key}",
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["項目"],
+        column_config={
+            "開始日期": st.column_config.DateColumn("開始日期", format="YYYY-MM-DD"),
+            "結束日期": st.column_config.DateColumn("結束日期（含當天）", format="YYYY-MM-DD"),
+            "自我檢核日期": st.column_config.DateColumn("自我檢核日期", format="YYYY-MM-DD"),
+            "負責單位": st.column_config.TextColumn("負責單位", width="medium"),
+        },
+    )
+    problems = SS.get("schedule_problems") or {}
+    if problems:
+        st.error(
+            "期程尚未儲存，請修正：\n\n" + "\n".join(f"- {m}" for m in problems.values()),
+            icon=":material/error:",
+        )
+    check = schedule.check(con, year, semester, division, _entries(edited))
+    for message in check.warnings.values():
+        st.warning(message, icon=":material/info:")
+    if st.button("儲存作業期程", key="schedule_save", icon=":material/save:", type="primary"):
+        try:
+            schedule.save(con, year, semester, division, _entries(edited), user)
+        except schedule.ScheduleError as refused:
+            SS["schedule_problems"] = refused.problems
+            st.rerun()
+        SS.pop("schedule_problems", None)
+        SS.pop(base_key, None)
+        SS.pop(f"schedule_editor_{base_key}", None)
+        state.data_changed()
+        SS["schedule_flash"] = "已儲存作業期程；總覽與學期進度的時間軸已更新。"
+        st.rerun()
+
+
+def _publish(year: int, semester: int) -> None:
+    con = state.connection()
+    formats = (
+        ("網頁（HTML，可公告於學校網站）", ".html", "text/html", ":material/language:",
+         lambda: schedule_publish.to_html(con, year, semester, datetime.now()).encode("utf-8")),
+        ("行事曆（.ics）", ".ics", "text/calendar", ":material/event:",
+         lambda: schedule_publish.to_ics(con, year, semester)),
+        ("Excel", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         ":material/download:", lambda: schedule_publish.to_xlsx(con, year, semester)),
+    )  # fmt: skip
+    for column, (label, ext, mime, icon, build) in zip(st.columns(3), formats, strict=True):
+        column.download_button(
+            label,
+            data=build,
+            file_name=schedule_publish.file_name(year, semester, ext),
+            mime=mime,
+            key=f"schedule_{ext[1:]}",
+            on_click="ignore",
+            icon=icon,
+        )
+
+
+def _self_checks(user: auth.User, year: int, semester: int, today: date) -> None:
+    con = state.connection()
+    rows = selfchecks.statuses(con, year, semester, today)
+    if not rows:
+        st.caption("本學期的作業期程沒有自我檢核日期。")
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "項目": s.phase,
+                "部別": s.division or "全校",
+                "負責單位": s.unit,
+                "檢核日期": f"{s.self_check_date}",
+                "狀態": s.state,
+                "結果": "" if s.latest is None else s.latest.result,
+                "說明": "" if s.latest is None else s.latest.note or "",
+                "紀錄者": "" if s.latest is None else s.latest.recorded_by,
+            }
+            for s in rows
+        ]
+    )
+    st.dataframe(frame, hide_index=True, key="selfcheck_table")
+    excel_download({"自我檢核": frame}, f"{year}-{semester}_自我檢核.xlsx", key="selfcheck_export")
+    if not user.can("edit_records"):
+        return
+    labels = {
+        i: f"{s.phase}（{s.division or '全校'}，{s.self_check_date}，{s.state}）" for i, s in enumerate(rows)
+    }
+    with st.form("selfcheck_form"):
+        st.markdown("**記錄自我檢核**（當下的指標數字會一併保存）")
+        picked = st.selectbox("項目", list(labels), key="selfcheck_item", format_func=labels.get)
+        result = st.radio("結果", ["達成", "未達成"], key="selfcheck_result", horizontal=True)
+        note = st.text_area("說明（未達成時請寫改善作法）", key="selfcheck_note")
+        submitted = st.form_submit_button("記錄", key="selfcheck_submit", icon=":material/task_alt:")
+    if submitted:
+        s = rows[int(picked)]
+        try:
+            selfchecks.record(con, year, semester, s.division, s.phase, result, note, user)
+        except selfchecks.SelfCheckError as refused:
+            st.error(" ".join(refused.problems.values()), icon=":material/error:")
+            return
+        state.data_changed()
+        SS["schedule_flash"] = f"已記錄「{s.phase}」的自我檢核：{result}。"
+        st.rerun()
+
+
+def render() -> None:
+    user = state.require("view_dashboard")
+    st.title("作業期程")
+    today = date.today()
+    year, semester = url_select(
+        "學期",
+        _semesters(),
+        key="schedule_semester",
+        param="semester",
+        to_url=lambda ys: f"{ys[0]}-{ys[1]}",
+        format_func=lambda ys: metrics.semester_label(*ys),
+    )
+    st.caption(
+        f"{metrics.semester_label(year, semester)} · 依補充規定第五點由教務處規劃並公告；部別留空的列兩部共用"
+    )
+    flash = SS.pop("schedule_flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    schedule_panels.timeline_chart(year, semester, today, key="schedule_timeline")
+    st.subheader("公告")
+    _publish(year, semester)
+    st.subheader("自我檢核")
+    _self_checks(user, year, semester, today)
+    st.subheader("編輯期程")
+    scope = url_select("範圍", SCOPES, key="schedule_scope", param="scope")
+    division = None if scope == "全校" else scope
+    if user.can("edit_records"):
+        _editor(user, year, semester, division)
+    else:
+        frame = _frame(schedule.load(state.connection(), year, semester, division))
+        st.dataframe(frame, hide_index=True, key="schedule_table")
+
+
+if __name__ == "__main__":
+    import app
+
+    app.main()
