@@ -3,7 +3,8 @@
 `data/demo/` holds the text bundle the generator (dashboard/demo.py) wrote from a fixed seed;
 here it goes through the same importer a clerk uses, stamped with the bundle's fixed export
 moment, and the documented demo accounts are added, then the working group's demo meetings
-(dashboard/demo_meetings.py). Must not import streamlit.
+(dashboard/demo_meetings.py) and the deputies and self-check records (dashboard/demo_duties.py).
+Must not import streamlit.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, demo_meetings, importer
+from dashboard import auth, demo_duties, demo_meetings, importer
 from dashboard.demo import DEMO_DIR, DEMO_EXPORTED_AT
 
 # Documented in the README: one account per role, all with the same demo password.
@@ -43,6 +44,7 @@ def build(
     for username, name, role in DEMO_USERS:
         auth.add_user(con, username, DEMO_PASSWORD, role, name, replace=True)
     meetings = demo_meetings.seed(con)  # the working group's rosters and a year of meetings
+    records = demo_duties.seed(con)  # 代理人 per unit and the 自我檢核 records
     return {
         "files": len(files),
         "rows": sum(f.rows for f in report.files),
@@ -51,4 +53,5 @@ def build(
         "exported_at": DEMO_EXPORTED_AT.isoformat(sep=" "),
         "users": [u[0] for u in DEMO_USERS],
         "meetings": meetings,
+        "records": records,
     }

@@ -12,6 +12,8 @@ import duckdb
 
 from dashboard import committee, demo_meetings, meetings, metrics, resolutions, targets
 from dashboard.demo import DEMO_EXPORTED_AT
+from tests import db_helpers
+from tests.db_helpers import count
 
 Con = duckdb.DuckDBPyConnection
 TODAY = date(2026, 11, 29)
@@ -33,13 +35,7 @@ def stored(con: Con) -> list[meetings.Meeting]:
 
 
 def snapshot(con: Con) -> dict[str, list[Any]]:
-    return {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}
-
-
-def count(con: Con, table: str) -> int:
-    row = con.execute(f"select count(*) from {table}").fetchone()
-    assert row is not None
-    return int(row[0])
+    return db_helpers.snapshot(con, TABLES)
 
 
 def test_each_114_semester_met_the_rule_with_two_meetings(demo_con: Con) -> None:

@@ -18,6 +18,14 @@ AT = datetime(2026, 8, 3, 9, 0)
 UNIT = "教務處註冊組"
 
 
+@pytest.fixture
+def demo_con(demo_con: Con) -> Con:
+    """The demo school without the deputies dashboard/demo_duties.py seeds: these tests build
+    every list themselves."""
+    demo_con.execute("delete from deputies")
+    return demo_con
+
+
 def _staff(con: Con, in_service: bool = True) -> list[tuple[str, str]]:
     rows = con.execute(
         "select staff_code, name from staff where (employment_status = '在職') = $s order by staff_code",

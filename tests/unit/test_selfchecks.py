@@ -17,6 +17,14 @@ MEMBER = auth.User("member", "委員", "工作小組委員")
 FAR_PAST = date(2000, 1, 1)  # before every demo self-check date
 
 
+@pytest.fixture
+def demo_con(demo_con: Con) -> Con:
+    """The demo school without the self-checks dashboard/demo_duties.py seeds: these tests
+    record every check themselves."""
+    demo_con.execute("delete from self_checks")
+    return demo_con
+
+
 def _rows(con: Con, year: int, semester: int) -> list[SelfCheckStatus]:
     rows = selfchecks.statuses(con, year, semester, FAR_PAST)
     assert rows, f"the demo has self-checks in {year}-{semester}"
