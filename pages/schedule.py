@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, metrics, schedule, schedule_publish, selfchecks
-from ui import schedule_panels, state
+from ui import schedule_form, schedule_panels, state
 from ui.common import excel_download, url_select
 
 SCOPES: tuple[str, ...] = ("全校", "日間部", "進修部")
@@ -20,7 +20,8 @@ SS = st.session_state
 
 
 def _semesters() -> list[tuple[int, int]]:
-    """The semesters in the database and the next one, to plan ahead."""
+    """The semesters in the database and the next one, to plan ahead, newest first; the page
+    opens on the second (the current semester), not on the one still being planned."""
     known = sorted(state.semesters())
     if not known:
         today = date.today()
@@ -49,81 +50,6 @@ def _frame(entries: list[schedule.PhaseEntry]) -> pd.DataFrame:
         ],
         columns=COLUMNS,
     )
-
-
-def _day(value: object) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):  # type: ignore[arg-type]
-        return None
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
-
-
-def _entries(frame: pd.DataFrame) -> list[schedule.PhaseEntry]:
-    return [
-        schedule.PhaseEntry(
-            phase=str(r["項目"]),
-            start_date=_day(r["開始日期"]),
-            end_date=_day(r["結束日期"]),
-            self_check_date=_day(r["自我檢核日期"]),
-            unit="" if r["負責單位"] is None or pd.isna(r["負責單位"]) else str(r["負責單位"]).strip(),
-        )
-        for r in frame.to_dict("records")
-    ]
-
-
-def _editor(user: auth.User, year: int, semester: int, division: str | None) -> None:
-    con = state.connection()
-    base_key = f"schedule_base_{year}_{semester}_{division or 'all'}"
-    if base_key not in SS:
-        SS[base_key] = _frame(schedule.load(con, year, semester, division))
-    stored = any(e.start_date for e in schedule.load(con, year, semester, division))
-    cols = st.columns([3, 2])
-    if cols[0].button(
-        "帶入去年同學期期程（日期順延 52 週，星期不變）", key="schedule_copy", icon=":material/content_copy:"
-    ):
-        copied = schedule.copy_forward(con, year, semester, division)
-        if copied and any(e.start_date for e in copied):
-            SS[base_key] = _frame(copied)
-            SS.pop(f"schedule_editor_{base_key}", None)
-            SS["schedule_flash"] = "已帶入去年的期程，請逐項確認後儲存（尚未寫入）。"
-        else:
-            SS["schedule_flash"] = "去年同學期沒有這個範圍的期程可以帶入。"
-        st.rerun()
-    if not stored:
-        cols[1].caption("這個範圍尚未儲存期程。")
-    edited = st.data_editor(
-        SS[base_key],
-        key=f"schedule_editor_{base_key}",
-        hide_index=True,
-        num_rows="fixed",
-        disabled=["項目"],
-        column_config={
-            "開始日期": st.column_config.DateColumn("開始日期", format="YYYY-MM-DD"),
-            "結束日期": st.column_config.DateColumn("結束日期（含當天）", format="YYYY-MM-DD"),
-            "自我檢核日期": st.column_config.DateColumn("自我檢核日期", format="YYYY-MM-DD"),
-            "負責單位": st.column_config.TextColumn("負責單位", width="medium"),
-        },
-    )
-    problems = SS.get("schedule_problems") or {}
-    if problems:
-        st.error(
-            "期程尚未儲存，請修正：\n\n" + "\n".join(f"- {m}" for m in problems.values()),
-            icon=":material/error:",
-        )
-    check = schedule.check(con, year, semester, division, _entries(edited))
-    for message in check.warnings.values():
-        st.warning(message, icon=":material/info:")
-    if st.button("儲存作業期程", key="schedule_save", icon=":material/save:", type="primary"):
-        try:
-            schedule.save(con, year, semester, division, _entries(edited), user)
-        except schedule.ScheduleError as refused:
-            SS["schedule_problems"] = refused.problems
-            st.rerun()
-        SS.pop("schedule_problems", None)
-        SS.pop(base_key, None)
-        SS.pop(f"schedule_editor_{base_key}", None)
-        state.data_changed()
-        SS["schedule_flash"] = "已儲存作業期程；總覽與學期進度的時間軸已更新。"
-        st.rerun()
 
 
 def _publish(year: int, semester: int) -> None:
@@ -205,6 +131,7 @@ def render() -> None:
         param="semester",
         to_url=lambda ys: f"{ys[0]}-{ys[1]}",
         format_func=lambda ys: metrics.semester_label(*ys),
+        default=_semesters()[1],
     )
     st.caption(
         f"{metrics.semester_label(year, semester)} · 依補充規定第五點由教務處規劃並公告；部別留空的列兩部共用"
@@ -213,18 +140,18 @@ def render() -> None:
     if flash:
         st.success(flash, icon=":material/check_circle:")
     schedule_panels.timeline_chart(year, semester, today, key="schedule_timeline")
-    st.subheader("公告")
-    _publish(year, semester)
-    st.subheader("自我檢核")
-    _self_checks(user, year, semester, today)
-    st.subheader("編輯期程")
+    st.subheader("期程")
     scope = url_select("範圍", SCOPES, key="schedule_scope", param="scope")
     division = None if scope == "全校" else scope
     if user.can("edit_records"):
-        _editor(user, year, semester, division)
+        schedule_form.render(user, year, semester, division)
     else:
         frame = _frame(schedule.load(state.connection(), year, semester, division))
         st.dataframe(frame, hide_index=True, key="schedule_table")
+    st.subheader("自我檢核")
+    _self_checks(user, year, semester, today)
+    st.subheader("公告")
+    _publish(year, semester)
 
 
 if __name__ == "__main__":

@@ -40,15 +40,19 @@ def url_select(
     param: str,
     to_url: Callable[[T], str] = str,
     format_func: Callable[[T], str] = str,
+    default: T | None = None,
 ) -> T:
     """A select box whose choice lives in the address bar (?param=…), so a link sent to the
-    principal opens the same view. The URL wins on first load; the widget wins afterwards."""
+    principal opens the same view. The URL wins on first load, then `default` (else the first
+    option); the widget wins afterwards."""
     current = st.session_state.get(key)
     if current is not None and current not in options:
         del st.session_state[key]
     if key not in st.session_state:
         wanted = st.query_params.get(param)
         match = next((o for o in options if to_url(o) == wanted), None)
+        if match is None and default in options:
+            match = default
         if match is not None:
             st.session_state[key] = match
     value: T = st.selectbox(label, options, key=key, format_func=format_func)

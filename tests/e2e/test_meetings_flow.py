@@ -11,27 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.ui import choose, idle
+from tests.e2e.ui import choose, idle, open_signed_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 PLACE = "實習大樓三樓簡報室"
 TITLE = "擴大辦理多元表現勾選說明會案"
+HEADING = "工作小組會議"
 DECISION = "照案通過，十二月底前各班完成宣導。"
-
-
-def _sign_in(browser: Any, server: str, path: str, user: str) -> tuple[Any, Any]:
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
-    )
-    page = context.new_page()
-    page.goto(f"{server}{path}")
-    page.get_by_label("帳號").fill(user)
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="工作小組會議", exact=True).wait_for(timeout=30_000)
-    idle(page)
-    return context, page
 
 
 def _type(page: Any, key: str, text: str, area: bool = False) -> None:
@@ -50,7 +37,7 @@ def _save_and_wait(page: Any, expect: str) -> None:
 def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
     server: str, browser: Any, tmp_path: Path
 ) -> None:
-    context, page = _sign_in(browser, server, "/meetings?meeting=new&year=115", "secretary")
+    context, page = open_signed_in(browser, server, "/meetings?meeting=new&year=115", "secretary", HEADING)
     page.get_by_role("heading", name="新增會議紀錄").wait_for(timeout=30_000)
     semester = "115 學年度第 1 學期"
     if page.locator(".st-key-mt_semester [role=combobox]").input_value() != semester:
@@ -112,7 +99,7 @@ def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
 
     # two editors open the same version; the first save stands, the second is refused
     path = f"/meetings?meeting={meeting_id.group(1)}&year=115"
-    context_b, page_b = _sign_in(browser, server, path, "demo")
+    context_b, page_b = open_signed_in(browser, server, path, "demo", HEADING)
     page.goto(f"{server}{path}")  # a reload signs out: sign in again on the same link
     page.get_by_label("帳號").fill("secretary")
     page.get_by_label("密碼").fill("demo1234")

@@ -31,3 +31,19 @@ def choose(page: Any, key: str, option: str) -> None:
         timeout=30_000,
     )
     idle(page)
+
+
+def open_signed_in(browser: Any, server: str, path: str, user: str, heading: str) -> tuple[Any, Any]:
+    """A new desktop browser context (downloads allowed) on `path`, signed in as the demo account
+    `user`; returns (context, page) once the page titled `heading` has finished its rerun."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto(f"{server}{path}")
+    page.get_by_label("帳號").fill(user)
+    page.get_by_label("密碼").fill("demo1234")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
+    idle(page)
+    return context, page
