@@ -193,31 +193,50 @@ def save(
     now: datetime | None = None,
 ) -> list[Deputy]:
     """Replace `unit`'s deputies for `year` in one transaction; returns the stored list."""
+    return save_units(con, year, {unit: deputies}, user, now)[unit]
+
+
+def save_units(
+    con: Connection,
+    year: int,
+    lists: dict[str, list[Deputy]],
+    user: auth.User,
+    now: datetime | None = None,
+) -> dict[str, list[Deputy]]:
+    """Replace several units' deputies for `year` (copy-forward writes every unit) in one
+    transaction: every list is checked first, and one refused list writes nothing at all.
+    Problems of several units are keyed "unit: field"."""
     if not user.can("edit_records"):
         raise DeputyError({"user": "您的角色不能修改代理人（需註冊組、執行秘書或管理者）。"})
-    problems = validate(con, year, unit, deputies)
+    problems: dict[str, str] = {}
+    for unit, people in lists.items():
+        found = validate(con, year, unit, people)
+        problems.update(found if len(lists) == 1 else {f"{unit}: {k}": m for k, m in found.items()})
     if problems:
         raise DeputyError(problems)
     at = now or datetime.now()
     with db.transaction(con) as cur:
-        cur.execute(
-            "delete from deputies where school_year = $year and unit = $unit", {"year": year, "unit": unit}
-        )
-        for d in sorted(deputies, key=lambda d: d.rank):
+        for unit, people in lists.items():
             cur.execute(
-                "insert into deputies values ($year, $unit, $rank, $code, $name, $note, $by, $at)",
-                {
-                    "year": year,
-                    "unit": unit,
-                    "rank": d.rank,
-                    "code": (d.staff_code or "").strip(),
-                    "name": d.person_name.strip(),
-                    "note": d.note.strip() or None,
-                    "by": user.username,
-                    "at": at,
-                },
+                "delete from deputies where school_year = $year and unit = $unit",
+                {"year": year, "unit": unit},
             )
-    return load(con, year)[unit]
+            for d in sorted(people, key=lambda d: d.rank):
+                cur.execute(
+                    "insert into deputies values ($year, $unit, $rank, $code, $name, $note, $by, $at)",
+                    {
+                        "year": year,
+                        "unit": unit,
+                        "rank": d.rank,
+                        "code": (d.staff_code or "").strip(),
+                        "name": d.person_name.strip(),
+                        "note": d.note.strip() or None,
+                        "by": user.username,
+                        "at": at,
+                    },
+                )
+    stored = load(con, year)
+    return {unit: stored[unit] for unit in lists}
 
 
 # --- teachers who are gone ---------------------------------------------------------------------

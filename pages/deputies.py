@@ -50,7 +50,8 @@ def _unit_editor(
         names = {code: label.split(" ", 1)[1].split("（")[0] for code, label in labels.items()}
         chosen = []
         for r in edited.to_dict("records"):
-            label = r.get("人員") or ""
+            person = r.get("人員")
+            label = "" if person is None or pd.isna(person) else str(person)
             code = str(label).split(" ", 1)[0] if label else ""
             rank = r.get("順位")
             chosen.append(
@@ -82,9 +83,15 @@ def _designations(user: auth.User, year: int) -> None:
             "帶入上一學年度的代理人（已離職者除外）", key="deputies_copy", icon=":material/content_copy:"
         )
     ):
-        for unit, people in deputies.copy_forward(con, year).items():
-            if people:
-                deputies.save(con, year, unit, people, user)
+        proposal = {u: people for u, people in deputies.copy_forward(con, year).items() if people}
+        try:
+            deputies.save_units(con, year, proposal, user)
+        except deputies.DeputyError as refused:
+            st.error("尚未帶入：" + " ".join(refused.problems.values()), icon=":material/error:")
+            return
+        for unit in deputies.UNITS:  # the open editor must start from the copied lists
+            SS.pop(f"deputies_base_{year}_{unit}", None)
+            SS.pop(f"deputies_editor_{year}_{unit}", None)
         state.data_changed()
         SS["deputies_flash"] = "已帶入上一學年度的代理人。"
         st.rerun()

@@ -247,3 +247,23 @@ def test_closing_on_the_day_of_the_data_counts_as_past(demo_con: Con) -> None:
     )
     [found] = [a for a in deputies.accounts_to_delay(demo_con, 115, 1) if a.code == t.code]
     assert (found.days_left, found.already_past) == (0, True)
+
+
+def test_saving_several_units_writes_all_of_them_or_none(demo_con: Con) -> None:
+    good = _list(demo_con)
+    bad = [
+        Deputy(1, good[0].staff_code, good[0].person_name),
+        Deputy(1, good[1].staff_code, good[1].person_name),
+    ]
+    assert deputies.validate(demo_con, 115, "輔導室", bad)  # two people on rank 1
+    with pytest.raises(DeputyError) as refused:
+        deputies.save_units(demo_con, 115, {UNIT: good, "輔導室": bad}, CLERK, now=AT)
+    assert all(key.startswith("輔導室: ") for key in refused.value.problems)
+    assert _stored(demo_con) == 0  # the good unit was not written either
+    stored = deputies.save_units(demo_con, 115, {UNIT: good, "輔導室": good[:1]}, CLERK, now=AT)
+    assert stored == {
+        UNIT: deputies.load(demo_con, 115)[UNIT],
+        "輔導室": deputies.load(demo_con, 115)["輔導室"],
+    }
+    assert [d.staff_code for d in stored[UNIT]] == [d.staff_code for d in good]
+    assert _stored(demo_con) == len(good) + 1
