@@ -17,25 +17,31 @@ SS = st.session_state
 
 def _compliance(year: int) -> None:
     c = trainings.compliance(state.connection(), year)
-    required = c.minimum if c.minimum is not None else 1
     rows = []
     for scope in c.scopes:
         row: dict[str, object] = {"部別": scope.label}
         for kind in trainings.TYPES:
             n = scope.counts[kind]
-            row[kind] = f"{'✓' if n >= required else '✗'} {n} 場"
-        row["符合規定"] = "是" if not scope.missing else "缺：" + "、".join(scope.missing)
+            mark = "" if c.minimum is None else ("✓ " if n >= c.minimum else "✗ ")
+            row[kind] = f"{mark}{n} 場"
+        if c.minimum is None:
+            row["符合規定"] = "（無規定）"
+        else:
+            row["符合規定"] = "是" if not scope.missing else "缺：" + "、".join(scope.missing)
         rows.append(row)
     frame = pd.DataFrame(rows)
-    school = c.scopes[0]
-    if school.missing:
+    if c.minimum is None:
+        st.info(f"{year} 學年度沒有生效的研習場次規定；下表只列場次。", icon=":material/info:")
+    elif not c.complete:  # a 部別 short of a type counts even when the school as a whole is not
+        short = "；".join(f"{s.label}缺{'、'.join(s.missing)}" for s in c.scopes if s.missing)
         st.warning(
-            f"{year} 學年度尚缺：{'、'.join(school.missing)}（第十點：每類每學年至少 {required} 場）。",
+            f"{year} 學年度尚未符合第十點（每類每學年至少 {c.minimum} 場）：{short}。",
             icon=":material/event_busy:",
         )
     else:
         st.success(
-            f"{year} 學年度三類研習均已至少辦理 {required} 場（第十點）。", icon=":material/event_available:"
+            f"{year} 學年度三類研習全校與兩部別均已至少辦理 {c.minimum} 場（第十點）。",
+            icon=":material/event_available:",
         )
     st.dataframe(frame, hide_index=True, key="trainings_compliance")
     st.caption("各部別的場次含兩部共同辦理（部別空白）的場次，與命令列 metrics --year 的 trainings 相同。")
@@ -107,10 +113,39 @@ def _form(user: auth.User, year: int) -> None:
         )
         return
     state.data_changed()
-    SS["trainings_flash"] = f"已新增「{title}」。"
+    SS["trainings_flash"] = f"已新增「{title.strip()}」。"
     for key in ("training_title", "training_audiences", "training_attendance", "training_date"):
         SS.pop(key, None)
     st.rerun()
+
+
+def _remove(user: auth.User, year: int, rows: list[dict[str, object]]) -> None:
+    """Only rows entered here can be removed; an imported row is corrected in its file."""
+    mine = [r for r in rows if r["來源"] == "表單"]
+    if not mine:
+        return
+    with st.expander(f"刪除表單登錄的場次（{len(mine)} 場可刪）"):
+        labels = {i: f"{r['日期']} {r['類型']}「{r['名稱'] or '（未命名）'}」" for i, r in enumerate(mine)}
+        picked = st.selectbox("場次", list(labels), key="training_remove_pick", format_func=labels.get)
+        sure = st.checkbox("確定刪除這一場（無法復原）", key="training_remove_sure")
+        if st.button("刪除", key="training_remove", icon=":material/delete:", disabled=not sure):
+            r = mine[int(picked)]
+            try:
+                trainings.remove(
+                    state.connection(),
+                    year,
+                    r["日期"],
+                    str(r["類型"]),
+                    r["名稱"],
+                    user,  # type: ignore[arg-type]
+                )
+            except trainings.TrainingError as refused:
+                st.error(" ".join(refused.problems.values()), icon=":material/error:")
+                return
+            state.data_changed()
+            SS["trainings_flash"] = f"已刪除 {labels[int(picked)]}。"
+            SS.pop("training_remove_sure", None)
+            st.rerun()
 
 
 def render() -> None:
@@ -132,6 +167,7 @@ def render() -> None:
         excel_download({"研習場次": frame}, f"{year}學年度_研習場次.xlsx", key="trainings_export")
     if user.can("edit_records"):
         _form(user, year)
+        _remove(user, year, rows)
     _attendance_chart()
 
 
