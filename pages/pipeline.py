@@ -10,6 +10,7 @@ with the command line. The scope lives in the URL (?semester=115-1&division=日�
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -19,7 +20,7 @@ import streamlit as st
 from dashboard import exports, metrics, pipeline
 from dashboard import pipeline_tables as tables
 from dashboard.kinds import ACTIVE_STATUSES
-from ui import state
+from ui import schedule_panels, state
 from ui.common import (
     as_of_caption,
     count,
@@ -181,10 +182,15 @@ def _funnel(p: pipeline.Pipeline, code: str) -> None:
 def _timeline(p: pipeline.Pipeline, code: str) -> None:
     st.subheader("作業期程")
     if not p.timeline:
-        st.info("這個學期尚未設定作業期程；請到「資料匯入」匯入作業期程。", icon=":material/event_busy:")
+        st.info(
+            "這個學期尚未設定作業期程；請到「作業期程」頁建立，或在「資料匯入」匯入作業期程檔。",
+            icon=":material/event_busy:",
+        )
         return
+    fig = tables.timeline_figure(p)
+    schedule_panels.mark_today(fig, p.as_of, date.today())
     st.plotly_chart(
-        tables.timeline_figure(p),
+        fig,
         key="pipeline_timeline",
         config={"displayModeBar": False, "displaylogo": False},
     )

@@ -30,17 +30,24 @@ def timeline_chart(year: int, semester: int, today: date, key: str) -> None:
         st.info("本學期尚未設定作業期程；請到「作業期程」頁建立。", icon=":material/event_busy:")
         return
     fig: go.Figure = pipeline_tables.timeline_figure(p)
-    moment = datetime.combine(today, datetime.min.time())
-    if p.as_of is None or p.as_of.date() != today:
-        fig.add_shape(
-            type="line", x0=moment, x1=moment, y0=0, y1=1, yref="paper",
-            line={"color": "#1f4e9c", "width": 2, "dash": "dot"},
-        )  # fmt: skip
-        fig.add_annotation(
-            x=moment, y=0, yref="paper", yanchor="top", showarrow=False,
-            text=f"今天 {today.year - 1911}/{today:%m/%d}", font={"color": "#1f4e9c"},
-        )  # fmt: skip
+    mark_today(fig, p.as_of, today)
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+
+
+def mark_today(fig: go.Figure, as_of: datetime | None, today: date) -> None:
+    """A dotted line for today beside the figures' 資料截至 line (the school's own records, such as
+    self-checks, go by today; the figures by 資料截至). One line when they fall on the same day."""
+    if as_of is not None and as_of.date() == today:
+        return
+    moment = datetime.combine(today, datetime.min.time())
+    fig.add_shape(
+        type="line", x0=moment, x1=moment, y0=0, y1=1, yref="paper",
+        line={"color": "#1f4e9c", "width": 2, "dash": "dot"},
+    )  # fmt: skip
+    fig.add_annotation(
+        x=moment, y=0, yref="paper", yanchor="top", showarrow=False,
+        text=f"今天 {today.year - 1911}/{today:%m/%d}", font={"color": "#1f4e9c"},
+    )  # fmt: skip
 
 
 @st.cache_data(ttl=600, show_spinner=False)
