@@ -161,6 +161,12 @@ def render() -> None:
     _compliance(year)
     rows = trainings.sessions(state.connection(), year)
     frame = pd.DataFrame(rows)
+    if rows:  # blanks read as words, not "None": a session without a 部別 is held for both
+        frame["部別"] = frame["部別"].fillna("兩部共同")
+        frame = frame.astype(
+            {c: object for c in ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")}
+        )
+        frame = frame.fillna({c: "" for c in ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")})
     st.subheader(f"{year} 學年度場次（{len(rows)} 場）")
     if rows:
         st.dataframe(frame, hide_index=True, key="trainings_table")

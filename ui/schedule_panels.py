@@ -36,7 +36,8 @@ def timeline_chart(year: int, semester: int, today: date, key: str) -> None:
 
 def mark_today(fig: go.Figure, as_of: datetime | None, today: date) -> None:
     """A dotted line for today beside the figures' 資料截至 line (the school's own records, such as
-    self-checks, go by today; the figures by 資料截至). One line when they fall on the same day."""
+    self-checks, go by today; the figures by 資料截至). One line when they fall on the same day.
+    The label sits inside the plot at the foot of the line, clear of the date ticks on a phone."""
     if as_of is not None and as_of.date() == today:
         return
     moment = datetime.combine(today, datetime.min.time())
@@ -45,7 +46,7 @@ def mark_today(fig: go.Figure, as_of: datetime | None, today: date) -> None:
         line={"color": "#1f4e9c", "width": 2, "dash": "dot"},
     )  # fmt: skip
     fig.add_annotation(
-        x=moment, y=0, yref="paper", yanchor="top", showarrow=False,
+        x=moment, y=0, yref="paper", yanchor="bottom", xanchor="left", xshift=3, showarrow=False,
         text=f"今天 {today.year - 1911}/{today:%m/%d}", font={"color": "#1f4e9c"},
     )  # fmt: skip
 
