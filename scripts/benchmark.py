@@ -8,17 +8,30 @@ several runs after a first (cold) run on a freshly opened database.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import db, demo_build, meetings, metrics, minutes, resolutions
+from dashboard import (
+    db,
+    demo_build,
+    deputies,
+    meetings,
+    metrics,
+    minutes,
+    resolutions,
+    schedule,
+    schedule_publish,
+    selfchecks,
+    trainings,
+)
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
@@ -81,6 +94,25 @@ def main() -> None:
         ("minutes .docx of the newest", lambda: minutes.minutes_docx(con, newest)),
         ("minutes PDF of the newest", lambda: minutes.minutes_pdf(con, newest)),
     ]
+    today = date(2026, 11, 29)
+    plan = schedule.load(con, 115, 1, None)
+    cases += [
+        ("schedule: check 115-1 全校 (every rule)", lambda: schedule.check(con, 115, 1, None, plan)),
+        ("schedule: copy forward 115-2", lambda: schedule.copy_forward(con, 115, 2, None)),
+        (
+            "schedule: published HTML 115-1",
+            lambda: schedule_publish.to_html(con, 115, 1, datetime(2026, 11, 29, 9)),
+        ),
+        ("schedule: .ics 115-1", lambda: schedule_publish.to_ics(con, 115, 1)),
+        ("schedule: .xlsx 115-1", lambda: schedule_publish.to_xlsx(con, 115, 1)),
+        ("self-checks: 115-1 statuses", lambda: selfchecks.statuses(con, 115, 1, today)),
+        ("self-checks: missed, every semester", lambda: selfchecks.missed(con, today)),
+        ("self-checks: figures 教師認證 115-1", lambda: selfchecks.figures(con, 115, 1, "教師認證", None)),
+        ("trainings: compliance 115", lambda: trainings.compliance(con, 115)),
+        ("trainings: attendance by year", lambda: trainings.attendance_by_year(con)),
+        ("deputies: leavers with pending 115-1", lambda: deputies.leavers_with_pending(con, 115, 1)),
+        ("deputies: accounts to delay 115-1", lambda: deputies.accounts_to_delay(con, 115, 1)),
+    ]
     print(f"{'query':50} {'cold ms':>9} {'warm ms':>9}")
     for name, fn in cases:
         cold, warm = timed(fn)
@@ -93,6 +125,16 @@ def _render(module: str) -> None:
     import importlib
 
     importlib.import_module(module).render()
+
+
+def _quiet() -> None:
+    """AppTest outside a server logs "missing ScriptRunContext" for every cached call: not a
+    finding, and it buries the figures. Streamlit sets a level on each of its loggers."""
+    import logging
+
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool]:
@@ -108,6 +150,7 @@ def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool
         at.query_params[name] = value
     st.cache_data.clear()
     st.cache_resource.clear()
+    _quiet()
     start = time.perf_counter()
     at.run()
     cold = time.perf_counter() - start
@@ -118,10 +161,11 @@ def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool
 
 def pages(db_file: Path) -> None:
     """Each routed page, then the meeting record and the resolution tracker."""
-    import os
-
     import streamlit as st
+    from streamlit.runtime.caching import cache_data_api  # noqa: F401  (its logger, to quiet)
+    from streamlit.runtime.scriptrunner_utils import script_run_context  # noqa: F401
 
+    _quiet()
     import app
 
     os.environ["PORTFOLIO_DB"] = str(db_file)
