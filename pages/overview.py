@@ -154,7 +154,7 @@ def render() -> None:
     if not compact:
         st.subheader("作業期程")
         schedule_panels.timeline_chart(year, semester, date.today(), key="overview_timeline")
-    schedule_panels.missed_notice(date.today(), key="overview_selfchecks")
+    schedule_panels.selfcheck_notice(year, semester, date.today(), key="overview_selfchecks")
     meeting_panels.compliance_panel(year, semester, date.today(), key="overview_meetings", compact=compact)
     table = pd.DataFrame(
         [

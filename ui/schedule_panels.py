@@ -1,4 +1,4 @@
-"""The semester's 作業期程 as a timeline (總覽 and 作業期程) and the missed self-checks notice."""
+"""The semester's 作業期程 as a timeline (總覽, 學期進度, 作業期程) and the self-checks notice."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import pipeline, pipeline_tables, selfchecks
+from dashboard import pipeline, pipeline_tables, schedule, selfchecks
 from ui import state
 
 DIVISIONS = ("日間部", "進修部")
@@ -56,19 +56,38 @@ def missed(today: date) -> list[selfchecks.SelfCheckStatus]:
     return selfchecks.missed(state.connection(), today)
 
 
-def missed_notice(today: date, key: str) -> None:
-    """Self-checks whose date has passed with nothing recorded (Art. 5), across semesters."""
+@st.cache_data(ttl=600, show_spinner=False)
+def due_today(year: int, semester: int, today: date) -> list[selfchecks.SelfCheckStatus]:
+    return [
+        s for s in selfchecks.statuses(state.connection(), year, semester, today) if s.state == "今日應檢核"
+    ]
+
+
+def _line(s: selfchecks.SelfCheckStatus, when: str) -> str:
+    return f"- {s.year}-{s.semester} {s.phase}（{s.division or '全校'}，{s.unit or '未填負責單位'}）：{when}"
+
+
+def selfcheck_notice(year: int, semester: int, today: date, key: str) -> None:
+    """Art. 5's self-checks on 總覽: those due today in the semester shown, and those whose date
+    has passed with nothing recorded, in any semester. Both go by today (school records)."""
+    due = due_today(year, semester, today)
     late = missed(today)
     with st.container(border=True, key=key):
-        if not late:
-            st.markdown("**自我檢核（補充規定第五點）**：到期的自我檢核都已記錄。")
+        head = "**自我檢核（補充規定第五點）**"
+        if not due and not late:
+            st.markdown(f"{head}：今天沒有應檢核的項目，到期的自我檢核都已記錄。")
             return
-        st.markdown(f"**自我檢核（補充規定第五點）**：{len(late)} 項已過檢核日期而尚未記錄")
-        lines = [
-            f"- {s.year}-{s.semester} {s.phase}（{s.division or '全校'}，{s.unit or '未填負責單位'}）："
-            f"應於 {s.self_check_date.year - 1911}/{s.self_check_date:%m/%d} 檢核"
+        parts = [f"今天 {len(due)} 項應檢核"] if due else []
+        parts += [f"{len(late)} 項已過檢核日期而尚未記錄"] if late else []
+        st.markdown(f"{head}：{'；'.join(parts)}（請到「作業期程」頁登錄）")
+        lines = [_line(s, "今天應檢核") for s in due]
+        lines += [
+            _line(
+                s,
+                f"應於 {schedule.roc_date(s.self_check_date)} 檢核，已逾 {s.days_overdue} 天",
+            )
             for s in late[:8]
         ]
         if len(late) > 8:
-            lines.append(f"- …另 {len(late) - 8} 項，見「作業期程」頁")
+            lines.append(f"- …另 {len(late) - 8} 項逾期未記錄，見「作業期程」頁")
         st.markdown("\n".join(lines))

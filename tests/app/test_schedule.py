@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db, schedule, selfchecks
@@ -178,3 +179,61 @@ def test_unmet_without_a_plan_is_refused_and_the_form_keeps_the_choice(demo_db: 
     assert any("改善做法" in e.value for e in at.error)
     assert _core(demo_db, lambda c: snapshot(c, tables)) == before
     assert at.radio(key="selfcheck_result").value == "未達成"
+
+
+def _notice(at: AppTest) -> str:
+    return "\n".join(
+        m.value for m in at.markdown if "自我檢核（補充規定第五點）" in m.value or m.value.startswith("- ")
+    )
+
+
+def test_the_overview_lists_every_missed_self_check_until_it_is_recorded(demo_db: Path) -> None:
+    today = date.today()
+    late = _core(demo_db, lambda c: selfchecks.missed(c, today))
+    assert late, "the demo leaves a 114-2 self-check unrecorded"
+    at = page_test("pages.overview", "校長").run()
+    assert not at.exception
+    shown = _notice(at)
+    assert f"{len(late)} 項已過檢核日期而尚未記錄" in shown
+    for s in late[:8]:
+        assert f"{s.year}-{s.semester} {s.phase}（{s.division or '全校'}" in shown
+        assert f"已逾 {s.days_overdue} 天" in shown
+    for s in late:  # recorded through the 作業期程 page, as the registry does
+        page = page_test("pages.schedule", "註冊組", {"semester": f"{s.year}-{s.semester}"}).run()
+        rows = _core(demo_db, lambda c, s=s: selfchecks.statuses(c, s.year, s.semester, today))
+        page.selectbox(key="selfcheck_item").select(
+            next(i for i, r in enumerate(rows) if (r.phase, r.division) == (s.phase, s.division))
+        )
+        page.text_area(key="selfcheck_note").input("補登")
+        page.button(key="selfcheck_submit").click().run()
+        assert not page.exception and not page.error
+    at = page_test("pages.overview", "校長").run()
+    assert "到期的自我檢核都已記錄" in _notice(at)
+
+
+def test_on_a_self_check_date_the_overview_says_it_is_due_today(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = _core(demo_db, lambda c: selfchecks.statuses(c, 115, 1, date(2000, 1, 1)))
+    day = max(s.self_check_date for s in current)  # the semester's last check: the others are past
+
+    class OnThatDay(date):
+        @classmethod
+        def today(cls) -> OnThatDay:
+            return cls(day.year, day.month, day.day)
+
+    import pages.overview
+
+    monkeypatch.setattr(pages.overview, "date", OnThatDay)
+    due = _core(
+        demo_db, lambda c: [s for s in selfchecks.statuses(c, 115, 1, day) if s.state == "今日應檢核"]
+    )
+    late = _core(demo_db, lambda c: selfchecks.missed(c, day))
+    assert due
+    at = page_test("pages.overview", "校長", CURRENT).run()
+    assert not at.exception
+    shown = _notice(at)
+    assert f"今天 {len(due)} 項應檢核" in shown
+    for s in due:
+        assert f"{s.year}-{s.semester} {s.phase}（{s.division or '全校'}，{s.unit}）：今天應檢核" in shown
+    assert f"{len(late)} 項已過檢核日期而尚未記錄" in shown
