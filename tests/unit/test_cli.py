@@ -159,23 +159,3 @@ def test_db_held_by_another_process_gives_a_clear_message(db_file: Path) -> None
         assert "Traceback" not in out.stderr
     finally:
         holder.kill()
-
-
-def test_the_trainings_page_counts_are_the_command_lines(demo_db: Path) -> None:
-    """研習場次 compliance (the page's table) equals `metrics --year Y [--division D]` trainings."""
-    from dashboard import trainings
-
-    con = db.connect(demo_db)
-    try:
-        years = sorted({y for y, _ in metrics.semesters_available(con)})
-        expected = {y: trainings.compliance(con, y) for y in years}
-    finally:
-        con.close()
-    for year, c in expected.items():
-        for scope in c.scopes:
-            extra = () if scope.division is None else ("--division", scope.division)
-            out = run("metrics", "--year", str(year), *extra, "--db", str(demo_db))
-            assert out.returncode == 0, out.stderr
-            printed = json.loads(out.stdout)["trainings"]
-            assert printed == scope.counts, (year, scope.label)
-            assert sum(printed.values()) > 0
