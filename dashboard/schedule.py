@@ -12,6 +12,7 @@ import streamlit, format for a page, or read the wall clock for anything but the
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -129,6 +130,33 @@ def load(con: Connection, year: int, semester: int, division: str | None) -> lis
         if div == division:
             stored.setdefault(entry.phase, entry)  # the importer keeps the key unique
     return [stored.get(p) or PhaseEntry(p, None, None, None) for p in PHASES]
+
+
+def version(con: Connection, year: int, semester: int, division: str | None) -> str:
+    """A token of exactly this scope's stored rows (dates, units, who entered them and when, the
+    import they came from): an editor keeps the token it loaded, and `save` refuses when the
+    rows changed since (another clerk's save or an import), instead of overwriting them."""
+    division = metrics.normalize_division(division)
+    stored = sorted(
+        repr(tuple(r[k] for k in ("phase", "start_date", "end_date", "self_check_date", "unit",
+                                  "entered_by", "entered_at", "import_id")))
+        for r in db.query_rows(con, "schedule_rows", year=year, semester=semester)
+        if r["division"] == division
+    )  # fmt: skip
+    return hashlib.sha256("\n".join(stored).encode("utf-8")).hexdigest()[:16]
+
+
+def _last_change(con: Connection, year: int, semester: int, division: str | None) -> str:
+    rows = [
+        r
+        for r in db.query_rows(con, "schedule_rows", year=year, semester=semester)
+        if r["division"] == division and r["entered_at"] is not None
+    ]
+    if not rows:
+        return "已被刪除或改由匯入檔提供"
+    last = max(rows, key=lambda r: r["entered_at"])
+    by = "匯入" if last["import_id"] is not None else (last["entered_by"] or "他人")
+    return f"最後由 {by} 於 {roc_date(last['entered_at'].date())} {last['entered_at']:%H:%M} 修改"
 
 
 def effective(con: Connection, year: int, semester: int, division: str) -> list[PhaseEntry]:
@@ -357,11 +385,13 @@ def save(
     entries: Sequence[PhaseEntry],
     user: auth.User,
     now: datetime | None = None,
+    expected_version: str | None = None,
 ) -> None:
     """Replace the stored rows of exactly this scope with the non-empty entries.
 
-    Raises ScheduleError without writing anything when the user lacks edit_records or `check`
-    refuses. Saved rows carry entered_by / entered_at and no import_id / source_row.
+    Raises ScheduleError without writing anything when the user lacks edit_records, `check`
+    refuses, or `expected_version` (the `version` the editor loaded) no longer matches the stored
+    rows (key "version"). Saved rows carry entered_by / entered_at and no import_id / source_row.
     """
     if not user.can("edit_records"):
         raise ScheduleError(
@@ -370,9 +400,18 @@ def save(
     result = check(con, year, semester, division, entries)
     if result.problems:
         raise ScheduleError(result.problems)
-    scope = {"year": year, "semester": semester, "division": metrics.normalize_division(division)}
+    div = metrics.normalize_division(division)
+    scope = {"year": year, "semester": semester, "division": div}
     stamp = now or datetime.now()  # an audit stamp: when it was entered, not the data's "now"
     with db.transaction(con) as cur:
+        if expected_version is not None and version(cur, year, semester, division) != expected_version:
+            raise ScheduleError(
+                {
+                    "version": f"{metrics.semester_label(year, semester)}（{scope_label(div)}）"
+                    f"的期程在您開啟後已有變更（{_last_change(cur, year, semester, div)}）；"
+                    "為免覆蓋，這次沒有儲存，您的輸入仍保留在畫面上。請先載入最新期程比對後再儲存。"
+                }
+            )
         cur.execute(
             "delete from schedule where school_year = $year and semester = $semester"
             " and division is not distinct from $division",

@@ -60,7 +60,12 @@ def render(user: auth.User, year: int, semester: int, division: str | None) -> N
     prefix = _prefix(year, semester, division)
     stored = schedule.load(con, year, semester, division)
     if not SS.get(f"{prefix}_loaded") or f"{prefix}_0_start" not in SS:
-        _fill(prefix, SS.get(f"{prefix}_draft") or stored)
+        draft = SS.get(f"{prefix}_draft")
+        _fill(prefix, draft or stored)
+        if not draft:  # the form shows what is stored now: a save must find it unchanged
+            SS[f"{prefix}_version"] = schedule.version(con, year, semester, division)
+    if f"{prefix}_version" not in SS:
+        SS[f"{prefix}_version"] = schedule.version(con, year, semester, division)
     if st.button(
         "帶入去年同學期期程（日期順延 52 週，星期不變）", key="schedule_copy", icon=":material/content_copy:"
     ):
@@ -74,8 +79,20 @@ def render(user: auth.User, year: int, semester: int, division: str | None) -> N
         st.rerun()
     problems: dict[str, str] = SS.get(f"{prefix}_problems") or {}
     warnings = schedule.check(con, year, semester, division, entries_from_state(prefix)).warnings
-    if problems:
-        st.error(f"尚未儲存：有 {len(problems)} 個問題，已標示在各項目下方。", icon=":material/error:")
+    general = {k: m for k, m in problems.items() if k.split(".", 1)[0] not in schedule.PHASES}
+    for message in general.values():  # not about one phase: the version check, the role
+        st.error(message, icon=":material/error:")
+    if "version" in problems and st.button(
+        "載入最新期程（放棄畫面上的修改）", key="schedule_reload", icon=":material/refresh:"
+    ):
+        for suffix in ("problems", "draft", "version", "loaded"):
+            SS.pop(f"{prefix}_{suffix}", None)
+        st.rerun()
+    if len(problems) > len(general):
+        st.error(
+            f"尚未儲存：有 {len(problems) - len(general)} 個問題，已標示在各項目下方。",
+            icon=":material/error:",
+        )
     elif SS.get(f"{prefix}_draft"):
         st.info("下方是尚未儲存的期程，確認後請按「儲存作業期程」。", icon=":material/edit_note:")
     elif not any(not e.is_empty for e in stored):
@@ -95,9 +112,6 @@ def render(user: auth.User, year: int, semester: int, division: str | None) -> N
                 st.error(message, icon=":material/error:")
             for message in _messages(warnings, phase):
                 st.warning(message, icon=":material/info:")
-        for key, message in problems.items():
-            if key.split(".", 1)[0] not in schedule.PHASES:
-                st.error(message, icon=":material/error:")
         submitted = st.form_submit_button(
             "儲存作業期程", key="schedule_save", icon=":material/save:", type="primary"
         )
@@ -105,13 +119,16 @@ def render(user: auth.User, year: int, semester: int, division: str | None) -> N
         return
     entries = entries_from_state(prefix)
     try:
-        schedule.save(con, year, semester, division, entries, user)
+        schedule.save(
+            con, year, semester, division, entries, user, expected_version=SS.get(f"{prefix}_version")
+        )
     except schedule.ScheduleError as refused:
         SS[f"{prefix}_problems"] = refused.problems
         SS[f"{prefix}_draft"] = entries
         st.rerun()
     SS.pop(f"{prefix}_problems", None)
     SS.pop(f"{prefix}_draft", None)
+    SS.pop(f"{prefix}_version", None)  # taken again from what is now stored
     SS[f"{prefix}_loaded"] = False  # reload what was stored
     state.data_changed()
     SS["schedule_flash"] = "已儲存作業期程；總覽與學期進度的時間軸已更新。"

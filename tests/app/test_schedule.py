@@ -237,3 +237,36 @@ def test_on_a_self_check_date_the_overview_says_it_is_due_today(
     for s in due:
         assert f"{s.year}-{s.semester} {s.phase}（{s.division or '全校'}，{s.unit}）：今天應檢核" in shown
     assert f"{len(late)} 項已過檢核日期而尚未記錄" in shown
+
+
+def test_a_second_clerk_saving_a_stale_schedule_is_refused_keeps_the_input_and_can_reload(
+    demo_db: Path,
+) -> None:
+    first = page_test("pages.schedule", "註冊組", CURRENT).run()
+    second = page_test("pages.schedule", "執行秘書", CURRENT).run()  # both open the same version
+    stored = _core(demo_db, lambda c: schedule.load(c, 115, 1, None))
+    end = stored[AT].end_date
+    assert end is not None
+    first.date_input(key=f"{PREFIX}_{AT}_end").set_value(end + timedelta(days=2))
+    first.button(key="schedule_save").click().run()
+    assert not first.error, [e.value for e in first.error]
+    saved = _core(demo_db, lambda c: schedule.load(c, 115, 1, None))
+    assert saved[AT].end_date == end + timedelta(days=2)
+
+    second.text_input(key=f"{PREFIX}_{AT}_unit").input("教務處註冊組（第二位）")
+    second.button(key="schedule_save").click().run()
+    assert not second.exception
+    errors = "\n".join(e.value for e in second.error)
+    assert "在您開啟後已有變更" in errors and "tester" in errors
+    assert _core(demo_db, lambda c: schedule.load(c, 115, 1, None)) == saved  # nothing overwritten
+    assert second.text_input(key=f"{PREFIX}_{AT}_unit").value == "教務處註冊組（第二位）"  # kept
+    assert second.date_input(key=f"{PREFIX}_{AT}_end").value == end  # what they had, not the new one
+
+    second.button(key="schedule_reload").click().run()
+    assert not second.exception and not second.error
+    assert _form_entries(second, PREFIX) == saved  # the first clerk's schedule, now in the form
+    second.text_input(key=f"{PREFIX}_{AT}_unit").input("教務處註冊組（第二位）")
+    second.button(key="schedule_save").click().run()
+    assert not second.error, [e.value for e in second.error]
+    after = _core(demo_db, lambda c: schedule.load(c, 115, 1, None))
+    assert after[AT].unit == "教務處註冊組（第二位）" and after[AT].end_date == end + timedelta(days=2)

@@ -311,3 +311,26 @@ def test_the_demo_schedule_passes_its_own_rules(demo_con: duckdb.DuckDBPyConnect
             result = schedule.check(demo_con, year, semester, division, entries)
             assert result.problems == {}, (year, semester, division)
             assert result.warnings == {}, (year, semester, division)
+
+
+def test_a_save_from_a_stale_editor_is_refused_and_writes_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    empty = schedule.version(con, YEAR, 1, None)
+    schedule.save(con, YEAR, 1, None, plan(con), CLERK, now=datetime(2025, 8, 20, 9), expected_version=empty)
+    opened = schedule.version(con, YEAR, 1, None)  # two clerks open the editor now
+    assert opened != empty
+    night_before = schedule.version(con, YEAR, 1, "進修部")
+    first = with_phase(plan(con), "學校提交", end_date=date(2026, 3, 21))
+    schedule.save(con, YEAR, 1, None, first, CLERK, now=datetime(2025, 8, 20, 10, 5), expected_version=opened)
+    assert schedule.version(con, YEAR, 1, "進修部") == night_before  # another scope's token stays
+    before = stored(con)
+    second = with_phase(plan(con), "學校提交", end_date=date(2026, 3, 19))
+    with pytest.raises(schedule.ScheduleError) as err:
+        schedule.save(con, YEAR, 1, None, second, CLERK, expected_version=opened)
+    assert set(err.value.problems) == {"version"}
+    message = err.value.problems["version"]
+    assert "registrar" in message and "114/08/20 10:05" in message
+    assert stored(con) == before  # the first clerk's save stands
+    # after loading the newest version the same save goes through; no token: no check (the CLI)
+    schedule.save(con, YEAR, 1, None, second, CLERK, expected_version=schedule.version(con, YEAR, 1, None))
+    assert schedule.load(con, YEAR, 1, None)[schedule.PHASES.index("學校提交")].end_date == date(2026, 3, 19)
+    schedule.save(con, YEAR, 1, None, first, CLERK)
