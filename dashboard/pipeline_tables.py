@@ -149,7 +149,8 @@ def timeline_frame(p: Pipeline) -> pd.DataFrame:
 
 
 def _roc_month_ticks(bars: Sequence[PhaseStatus], as_of: datetime | None) -> dict[str, list[str]]:
-    """A tick on the first of each month up to 資料截至, labelled in ROC years (115/09)."""
+    """A tick on the first of each month up to 資料截至: the ROC year on the first tick and on
+    each January (115/09, 10月, 11月, 12月, 116/01, 2月), short enough for a phone's width."""
     if not bars:
         return {}
     days = [d for b in bars for d in (b.start_date, b.end_date)] + ([as_of.date()] if as_of else [])
@@ -160,7 +161,10 @@ def _roc_month_ticks(bars: Sequence[PhaseStatus], as_of: datetime | None) -> dic
         first = (first + timedelta(days=32)).replace(day=1)
     return {
         "tickvals": [m.isoformat() for m in months],
-        "ticktext": [f"{m.year - 1911}/{m:%m}" for m in months],
+        "ticktext": [
+            f"{m.year - 1911}/{m:%m}" if i == 0 or m.month == 1 else f"{m.month}月"
+            for i, m in enumerate(months)
+        ],
     }
 
 

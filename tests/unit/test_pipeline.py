@@ -137,6 +137,15 @@ def test_timeline_has_every_phase_of_the_semester(school: Con) -> None:
     assert tables.timeline_frame(p)["狀態"].tolist() == ["已結束", "進行中", "進行中"]
     figure = tables.timeline_figure(p)
     assert any(shape.x0 == datetime(2025, 2, 7, 8, 0) for shape in figure.layout.shapes)
+    # a tick on each month's first day; the ROC year only where it starts or changes
+    months = [date.fromisoformat(v) for v in figure.layout.xaxis.tickvals]
+    first = min(d for b in p.timeline for d in (b.start_date, b.end_date))
+    assert months[0] == first.replace(day=1) and all(m.day == 1 for m in months)
+    assert len(set(months)) == len(months) == len(figure.layout.xaxis.ticktext)
+    for i, (m, text) in enumerate(zip(months, figure.layout.xaxis.ticktext, strict=True)):
+        with_year = i == 0 or m.month == 1
+        assert text == (f"{m.year - 1911}/{m:%m}" if with_year else f"{m.month}月"), (m, text)
+    assert any(m.month == 1 for m in months[1:])  # 113-1 runs across a January
 
 
 # --- stages on the hand-made school ---------------------------------------------------------
