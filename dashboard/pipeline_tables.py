@@ -154,11 +154,16 @@ def _roc_month_ticks(bars: Sequence[PhaseStatus], as_of: datetime | None) -> dic
     if not bars:
         return {}
     days = [d for b in bars for d in (b.start_date, b.end_date)] + ([as_of.date()] if as_of else [])
-    first, last = min(days).replace(day=1), max(days)
+    start, last = min(days), max(days)
+    # the first tick inside the bars' span: a first of the month before it would fall off the
+    # axis and take the year label with it
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
     months = []
     while first <= last:
         months.append(first)
         first = (first + timedelta(days=32)).replace(day=1)
+    if not months:  # a span within one month: plotly's own date ticks
+        return {}
     return {
         "tickvals": [m.isoformat() for m in months],
         "ticktext": [
@@ -195,7 +200,13 @@ def timeline_figure(p: Pipeline) -> go.Figure:
         height=90 + 34 * max(len(labels), 1),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
-        xaxis={"type": "date", **_roc_month_ticks(p.timeline, p.as_of)},
+        # upright ticks: turned on a phone they ran into the legend and lost the year
+        xaxis={
+            "type": "date",
+            "tickangle": 0,
+            "tickfont": {"size": 10},
+            **_roc_month_ticks(p.timeline, p.as_of),
+        },
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels))},
     )
     if p.as_of is not None:

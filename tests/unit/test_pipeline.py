@@ -8,7 +8,7 @@ what the command line prints.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,7 @@ def test_timeline_has_every_phase_of_the_semester(school: Con) -> None:
     # a tick on each month's first day; the ROC year only where it starts or changes
     months = [date.fromisoformat(v) for v in figure.layout.xaxis.tickvals]
     first = min(d for b in p.timeline for d in (b.start_date, b.end_date))
-    assert months[0] == first.replace(day=1) and all(m.day == 1 for m in months)
+    assert all(m.day == 1 for m in months) and first <= months[0] < first + timedelta(days=32)
     assert len(set(months)) == len(months) == len(figure.layout.xaxis.ticktext)
     for i, (m, text) in enumerate(zip(months, figure.layout.xaxis.ticktext, strict=True)):
         with_year = i == 0 or m.month == 1
