@@ -84,8 +84,15 @@ def cmd_test(args: argparse.Namespace) -> int:
         [PY, "-m", "ruff", "check", "."],
         [PY, "-m", "mypy"],
         [BIN / "lint-imports"],
-        [PY, "-m", "pytest", *args.pytest_args],
     ]
+    if args.pytest_args:  # a chosen test or option: one plain run, as asked
+        steps.append([PY, "-m", "pytest", *args.pytest_args])
+    else:
+        # Unit, SQL and page tests on every core (pytest-xdist: each worker builds its own demo
+        # database); then the browser tests one at a time, since each drives a server and a
+        # Chromium of its own and would only compete for the same cores.
+        steps.append([PY, "-m", "pytest", "-m", "not e2e", "-n", "auto"])
+        steps.append([PY, "-m", "pytest", "-m", "e2e"])
     for step in steps:
         code = _run(step)  # type: ignore[arg-type]
         if code != 0:
