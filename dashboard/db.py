@@ -172,6 +172,12 @@ def rule_value(con: duckdb.DuckDBPyConnection, key: str, year: int) -> float | N
     return rows[0]["value"] if rows else None
 
 
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in one table, named as an identifier (DuckDB resolves it; no SQL text is built)."""
+    rows = con.table(table).count("*").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
 def as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     """資料截至: the newest export time among the imports whose rows are in the database.
 

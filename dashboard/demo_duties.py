@@ -86,11 +86,6 @@ RECHECKS: dict[CheckKey, tuple[date, str]] = {
 MISSED: frozenset[CheckKey] = frozenset({(114, 2, "收訖確認", None)})
 
 
-def _count(con: Connection, table: str) -> int:
-    row = con.execute(f"select count(*) from {table}").fetchone()
-    return int(row[0]) if row else 0
-
-
 def _deputies(con: Connection) -> int:
     names = {str(r["staff_code"]): str(r["name"]) for r in db.query_rows(con, "staff_all")}
     stored = 0
@@ -134,7 +129,7 @@ def seed(con: Connection) -> dict[str, int]:
     """Write the demo's deputies and self-check records; nothing when either is already stored.
     Returns what was written: deputy rows and self-check records (re-checks included)."""
     counts = {"deputies": 0, "self_checks": 0}
-    if _count(con, "deputies") or _count(con, "self_checks"):
+    if db.row_count(con, "deputies") or db.row_count(con, "self_checks"):
         return counts
     counts["deputies"] = _deputies(con)
     counts["self_checks"] = _checks(con)

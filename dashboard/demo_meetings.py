@@ -287,11 +287,6 @@ UPDATES: tuple[tuple[datetime, str, str, str], ...] = (
 )
 
 
-def _count(con: Connection, table: str) -> int:
-    row = con.execute(f"select count(*) from {table}").fetchone()
-    return int(row[0]) if row else 0
-
-
 def _rosters(con: Connection) -> int:
     names = {str(r["staff_code"]): str(r["name"]) for r in db.query_rows(con, "staff_all")}
     filled = 0
@@ -344,7 +339,7 @@ def seed(con: Connection) -> dict[str, int]:
     Returns what was written: roster seats, meetings, items, resolutions, follow-ups (reported
     in meetings) and status updates (between meetings)."""
     counts = dict.fromkeys(("roster_seats", "meetings", "items", "resolutions", "follow_ups", "updates"), 0)
-    if _count(con, "meetings"):
+    if db.row_count(con, "meetings"):
         return counts
     counts["roster_seats"] = _rosters(con)
     ids: dict[str, int] = {}  # resolution code → item_id

@@ -8,14 +8,15 @@ from typing import Any
 
 import duckdb
 
+from dashboard import db
+
 Con = duckdb.DuckDBPyConnection
 
 
 def count(con: Con, table: str) -> int:
-    row = con.execute(f'select count(*) from "{table}"').fetchone()
-    assert row is not None
-    return int(row[0])
+    return db.row_count(con, table)
 
 
 def snapshot(con: Con, tables: Iterable[str]) -> dict[str, list[Any]]:
-    return {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in tables}
+    """Each table's rows in a fixed order (by their text: rows may hold NULLs that do not sort)."""
+    return {t: sorted(con.table(t).fetchall(), key=repr) for t in tables}

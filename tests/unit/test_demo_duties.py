@@ -22,6 +22,12 @@ SEMESTERS = ((113, 1), (113, 2), (114, 1), (114, 2), (115, 1))
 TABLES = ("deputies", "self_checks")
 
 
+def _empty(con: Con) -> None:
+    con.execute("delete from deputies")
+    con.execute("delete from self_checks")
+    assert not any(count(con, t) for t in TABLES)
+
+
 def snapshot(con: Con) -> dict[str, list[Any]]:
     return db_helpers.snapshot(con, TABLES)
 
@@ -166,8 +172,7 @@ def test_either_table_holding_rows_stops_the_seed(demo_con: Con) -> None:
 
 def test_seeding_empty_tables_reports_what_it_wrote_and_is_deterministic(demo_con: Con) -> None:
     before = snapshot(demo_con)
-    for table in TABLES:
-        demo_con.execute(f"delete from {table}")
+    _empty(demo_con)
     counts = demo_duties.seed(demo_con)
     assert counts == {"deputies": count(demo_con, "deputies"), "self_checks": count(demo_con, "self_checks")}
     assert snapshot(demo_con) == before

@@ -29,6 +29,18 @@ TABLES = (
 )
 
 
+def _empty(con: Con) -> None:
+    """Every table of TABLES emptied (table names cannot be bound, so each statement is spelled out)."""
+    con.execute("delete from committee_members")
+    con.execute("delete from meetings")
+    con.execute("delete from meeting_attendance")
+    con.execute("delete from meeting_guests")
+    con.execute("delete from meeting_items")
+    con.execute("delete from resolution_updates")
+    con.execute("delete from meeting_events")
+    assert not any(count(con, t) for t in TABLES)
+
+
 def stored(con: Con) -> list[meetings.Meeting]:
     """Every meeting, oldest first."""
     return [meetings.load(con, int(m["meeting_id"])) for m in reversed(meetings.list_meetings(con))]
@@ -155,8 +167,7 @@ def test_seeding_again_changes_nothing(demo_con: Con) -> None:
 
 
 def test_seeding_an_empty_group_reports_what_it_wrote(demo_con: Con) -> None:
-    for table in TABLES:
-        demo_con.execute(f"delete from {table}")
+    _empty(demo_con)
     counts = demo_meetings.seed(demo_con)
     assert counts["roster_seats"] == count(demo_con, "committee_members")
     assert counts["meetings"] == count(demo_con, "meetings")

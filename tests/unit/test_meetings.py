@@ -14,6 +14,7 @@ import pytest
 
 from dashboard import auth, committee, meetings, resolutions
 from dashboard.meetings import Attendance, FollowUp, Guest, Item, MeetingDraft
+from tests import db_helpers
 
 Con = duckdb.DuckDBPyConnection
 YEAR, SEM = 114, 1
@@ -131,7 +132,7 @@ def snapshot(con: Con) -> dict[str, list[tuple[object, ...]]]:
         "resolution_updates",
         "meeting_events",
     )
-    return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
+    return db_helpers.snapshot(con, tables)
 
 
 def set_rule(con: Con, key: str, value: float) -> None:
