@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import auth, metrics, schedule, schedule_publish, selfchecks
 from ui import schedule_form, schedule_panels, state
-from ui.common import excel_download, url_select
+from ui.common import as_of_caption, excel_download, url_select
 
 SCOPES: tuple[str, ...] = ("全校", "日間部", "進修部")
 COLUMNS = ["項目", "開始日期", "結束日期", "自我檢核日期", "負責單位"]
@@ -94,6 +94,10 @@ def _self_checks(user: auth.User, year: int, semester: int, today: date) -> None
             }
             for s in rows
         ]
+    )
+    st.caption(
+        f"狀態以今天（{schedule.roc_date(today)}）判斷；登錄時一併保存當下的指標數字"
+        f"（{as_of_caption(metrics.semester_label(year, semester))}）。"
     )
     st.dataframe(frame, hide_index=True, key="selfcheck_table")
     excel_download({"自我檢核": frame}, f"{year}-{semester}_自我檢核.xlsx", key="selfcheck_export")

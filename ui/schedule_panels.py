@@ -75,11 +75,13 @@ def selfcheck_notice(year: int, semester: int, today: date, key: str) -> None:
     with st.container(border=True, key=key):
         head = "**自我檢核（補充規定第五點）**"
         if not due and not late:
-            st.markdown(f"{head}：今天沒有應檢核的項目，到期的自我檢核都已記錄。")
+            st.markdown(
+                f"{head}：今天（{schedule.roc_date(today)}）沒有應檢核的項目，到期的自我檢核都已記錄。"
+            )
             return
         parts = [f"今天 {len(due)} 項應檢核"] if due else []
         parts += [f"{len(late)} 項已過檢核日期而尚未記錄"] if late else []
-        st.markdown(f"{head}：{'；'.join(parts)}（請到「作業期程」頁登錄）")
+        st.markdown(f"{head}：{'；'.join(parts)}（以 {schedule.roc_date(today)} 計；請到「作業期程」頁登錄）")
         lines = [_line(s, "今天應檢核") for s in due]
         lines += [
             _line(
