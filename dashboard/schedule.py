@@ -5,8 +5,9 @@ divisions; a 日間部 / 進修部 row overrides the general row of the same pha
 The editor works on one scope at a time: `load` gives its stored rows as one PhaseEntry per phase
 (empty phases included), `check` lists refusals and warnings per field ("教師認證.end_date"),
 `save` replaces exactly that scope in one transaction, `copy_forward` proposes last year's dates
-moved by 52 weeks. Publishing (HTML, .ics, .xlsx) lives in schedule_publish. This module must not
-import streamlit, format for a page, or read the wall clock for anything but the entered_at stamp.
+moved by 52 weeks. Publishing (HTML, .ics, .xlsx) lives in schedule_publish. This module must
+stay headless (no Streamlit), must not format for a page, and reads the wall clock only for the
+entered_at stamp.
 """
 
 from __future__ import annotations
