@@ -191,9 +191,13 @@ def save(
     deputies: list[Deputy],
     user: auth.User,
     now: datetime | None = None,
+    expected: list[Deputy] | None = None,
 ) -> list[Deputy]:
-    """Replace `unit`'s deputies for `year` in one transaction; returns the stored list."""
-    return save_units(con, year, {unit: deputies}, user, now)[unit]
+    """Replace `unit`'s deputies for `year` in one transaction; returns the stored list.
+    `expected`: the list the editor started from (see save_units)."""
+    return save_units(con, year, {unit: deputies}, user, now, None if expected is None else {unit: expected})[
+        unit
+    ]
 
 
 def save_units(
@@ -202,10 +206,13 @@ def save_units(
     lists: dict[str, list[Deputy]],
     user: auth.User,
     now: datetime | None = None,
+    expected: dict[str, list[Deputy]] | None = None,
 ) -> dict[str, list[Deputy]]:
     """Replace several units' deputies for `year` (copy-forward writes every unit) in one
     transaction: every list is checked first, and one refused list writes nothing at all.
-    Problems of several units are keyed "unit: field"."""
+    Problems of several units are keyed "unit: field". `expected` holds what an editor started
+    from, per unit; a unit stored differently by now (another clerk's save) refuses the whole
+    save (key "version") rather than overwrite it."""
     if not user.can("edit_records"):
         raise DeputyError({"user": "您的角色不能修改代理人（需註冊組、執行秘書或管理者）。"})
     problems: dict[str, str] = {}
@@ -216,6 +223,16 @@ def save_units(
         raise DeputyError(problems)
     at = now or datetime.now()
     with db.transaction(con) as cur:
+        if expected is not None:
+            stored_now = load(cur, year)
+            changed = [u for u, before in expected.items() if stored_now.get(u, []) != before]
+            if changed:
+                raise DeputyError(
+                    {
+                        "version": f"{year} 學年度{'、'.join(changed)}的代理人在您開啟後已被修改；"
+                        "為免覆蓋，這次沒有儲存。請載入最新名單再修改。"
+                    }
+                )
         for unit, people in lists.items():
             cur.execute(
                 "delete from deputies where school_year = $year and unit = $unit",

@@ -24,8 +24,14 @@ def _staff_labels() -> dict[str, str]:
 def _unit_editor(
     user: auth.User, year: int, unit: str, current: list[deputies.Deputy], labels: dict[str, str]
 ) -> None:
-    base_key = f"deputies_base_{year}_{unit}"
-    if base_key not in SS:
+    base_key, source_key = f"deputies_base_{year}_{unit}", f"deputies_source_{year}_{unit}"
+    editor_key, stale_key = f"deputies_editor_{year}_{unit}", f"deputies_stale_{year}_{unit}"
+    typed = SS.get(editor_key) or {}
+    pending = any(typed.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+    # The editor starts from the stored list and follows it when it changes (a copy-forward, this
+    # user's save, another clerk's save), unless the user has edits of their own in it: those are
+    # kept, and the save below is refused as stale instead of overwriting the newer list.
+    if base_key not in SS or (SS.get(source_key) != current and not pending):
         SS[base_key] = pd.DataFrame(
             [
                 {"順位": d.rank, "人員": labels.get(d.staff_code or "", d.staff_code or ""), "備註": d.note}
@@ -33,9 +39,18 @@ def _unit_editor(
             ],
             columns=["順位", "人員", "備註"],
         )
+        SS[source_key] = current
+    if SS.get(stale_key):  # a save refused as stale: the message stays with the way out
+        st.error(SS[stale_key], icon=":material/error:")
+        if st.button(
+            "載入最新名單（放棄表格中的修改）", key=f"deputies_reload_{unit}", icon=":material/refresh:"
+        ):
+            for key in (base_key, source_key, editor_key, stale_key):
+                SS.pop(key, None)
+            st.rerun()
     edited = st.data_editor(
         SS[base_key],
-        key=f"deputies_editor_{year}_{unit}",
+        key=editor_key,
         hide_index=True,
         num_rows="dynamic",
         column_config={
@@ -63,11 +78,15 @@ def _unit_editor(
                 )
             )
         try:
-            deputies.save(state.connection(), year, unit, chosen, user)
+            deputies.save(state.connection(), year, unit, chosen, user, expected=SS[source_key])
         except deputies.DeputyError as refused:
+            if "version" in refused.problems:
+                SS[stale_key] = "尚未儲存：" + refused.problems["version"]
+                st.rerun()
             st.error("尚未儲存：" + " ".join(refused.problems.values()), icon=":material/error:")
             return
         SS.pop(base_key, None)
+        SS.pop(stale_key, None)
         state.data_changed()
         SS["deputies_flash"] = f"已儲存{unit}的代理人。"
         st.rerun()
@@ -89,9 +108,6 @@ def _designations(user: auth.User, year: int) -> None:
         except deputies.DeputyError as refused:
             st.error("尚未帶入：" + " ".join(refused.problems.values()), icon=":material/error:")
             return
-        for unit in deputies.UNITS:  # the open editor must start from the copied lists
-            SS.pop(f"deputies_base_{year}_{unit}", None)
-            SS.pop(f"deputies_editor_{year}_{unit}", None)
         state.data_changed()
         SS["deputies_flash"] = "已帶入上一學年度的代理人。"
         st.rerun()

@@ -128,14 +128,15 @@ def render() -> None:
     user = state.require("view_dashboard")
     st.title("作業期程")
     today = date.today()
+    choices = _semesters()
     year, semester = url_select(
         "學期",
-        _semesters(),
+        choices,
         key="schedule_semester",
         param="semester",
         to_url=lambda ys: f"{ys[0]}-{ys[1]}",
         format_func=lambda ys: metrics.semester_label(*ys),
-        default=_semesters()[1],
+        default=choices[1],
     )
     st.caption(
         f"{metrics.semester_label(year, semester)} · 依補充規定第五點由教務處規劃並公告；部別留空的列兩部共用"

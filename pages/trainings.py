@@ -4,6 +4,8 @@ attendance over the years; the sessions, with a form to add one. Links: ?year=11
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,6 +15,8 @@ from ui import state
 from ui.common import as_of_caption, excel_download, school_years, url_select
 
 SS = st.session_state
+# session columns shown empty rather than "None" when the row has no value
+BLANK_AS_EMPTY = ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")
 
 
 def _compliance(year: int) -> None:
@@ -119,9 +123,9 @@ def _form(user: auth.User, year: int) -> None:
     st.rerun()
 
 
-def _remove(user: auth.User, year: int, rows: list[dict[str, object]]) -> None:
+def _remove(user: auth.User, year: int, rows: list[dict[str, Any]]) -> None:
     """Only rows entered here can be removed; an imported row is corrected in its file."""
-    mine = [r for r in rows if r["來源"] == "表單"]
+    mine = [r for r in rows if r["來源"] == trainings.SOURCE_FORM]
     if not mine:
         return
     with st.expander(f"刪除表單登錄的場次（{len(mine)} 場可刪）"):
@@ -131,14 +135,7 @@ def _remove(user: auth.User, year: int, rows: list[dict[str, object]]) -> None:
         if st.button("刪除", key="training_remove", icon=":material/delete:", disabled=not sure):
             r = mine[int(picked)]
             try:
-                trainings.remove(
-                    state.connection(),
-                    year,
-                    r["日期"],
-                    str(r["類型"]),
-                    r["名稱"],
-                    user,  # type: ignore[arg-type]
-                )
+                trainings.remove(state.connection(), year, r["日期"], r["類型"], r["名稱"], user)
             except trainings.TrainingError as refused:
                 st.error(" ".join(refused.problems.values()), icon=":material/error:")
                 return
@@ -163,10 +160,7 @@ def render() -> None:
     frame = pd.DataFrame(rows)
     if rows:  # blanks read as words, not "None": a session without a 部別 is held for both
         frame["部別"] = frame["部別"].fillna("兩部共同")
-        frame = frame.astype(
-            {c: object for c in ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")}
-        )
-        frame = frame.fillna({c: "" for c in ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")})
+        frame = frame.astype(dict.fromkeys(BLANK_AS_EMPTY, object)).fillna(dict.fromkeys(BLANK_AS_EMPTY, ""))
     st.subheader(f"{year} 學年度場次（{len(rows)} 場）")
     if rows:
         st.dataframe(frame, hide_index=True, key="trainings_table")

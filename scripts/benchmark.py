@@ -127,16 +127,6 @@ def _render(module: str) -> None:
     importlib.import_module(module).render()
 
 
-def _quiet() -> None:
-    """AppTest outside a server logs "missing ScriptRunContext" for every cached call: not a
-    finding, and it buries the figures. Streamlit sets a level on each of its loggers."""
-    import logging
-
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-
-
 def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool]:
     """One page through AppTest: cold (empty caches, fresh connection), then warm."""
     import streamlit as st
@@ -150,7 +140,6 @@ def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool
         at.query_params[name] = value
     st.cache_data.clear()
     st.cache_resource.clear()
-    _quiet()
     start = time.perf_counter()
     at.run()
     cold = time.perf_counter() - start
@@ -161,11 +150,13 @@ def _page_timing(module: str, query: dict[str, str]) -> tuple[float, float, bool
 
 def pages(db_file: Path) -> None:
     """Each routed page, then the meeting record and the resolution tracker."""
-    import streamlit as st
-    from streamlit.runtime.caching import cache_data_api  # noqa: F401  (its logger, to quiet)
-    from streamlit.runtime.scriptrunner_utils import script_run_context  # noqa: F401
+    import logging
 
-    _quiet()
+    import streamlit as st
+
+    # AppTest outside a server logs "missing ScriptRunContext" for every cached call: not a
+    # finding, and it buries the figures (printed, not logged). Errors still show.
+    logging.disable(logging.WARNING)
     import app
 
     os.environ["PORTFOLIO_DB"] = str(db_file)

@@ -16,7 +16,6 @@ from dashboard import auth, schedule
 from ui import state
 
 SS = st.session_state
-FIELDS = ("start", "end", "check", "unit")
 
 
 def _prefix(year: int, semester: int, division: str | None) -> str:
@@ -64,8 +63,6 @@ def render(user: auth.User, year: int, semester: int, division: str | None) -> N
         _fill(prefix, draft or stored)
         if not draft:  # the form shows what is stored now: a save must find it unchanged
             SS[f"{prefix}_version"] = schedule.version(con, year, semester, division)
-    if f"{prefix}_version" not in SS:
-        SS[f"{prefix}_version"] = schedule.version(con, year, semester, division)
     if st.button(
         "帶入去年同學期期程（日期順延 52 週，星期不變）", key="schedule_copy", icon=":material/content_copy:"
     ):

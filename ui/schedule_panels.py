@@ -47,7 +47,7 @@ def mark_today(fig: go.Figure, as_of: datetime | None, today: date) -> None:
     )  # fmt: skip
     fig.add_annotation(
         x=moment, y=0, yref="paper", yanchor="bottom", xanchor="left", xshift=3, showarrow=False,
-        text=f"今天 {today.year - 1911}/{today:%m/%d}", font={"color": "#1f4e9c"},
+        text=f"今天 {schedule.roc_date(today)}", font={"color": "#1f4e9c"},
     )  # fmt: skip
 
 

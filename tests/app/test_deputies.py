@@ -409,3 +409,45 @@ def test_after_copy_forward_the_open_editor_shows_the_copied_list(demo_db: Path)
         assert deputies.load(con, year)[unit] == proposal[unit]
     finally:
         con.close()
+
+
+def test_a_second_clerks_stale_edit_is_refused_and_an_idle_editor_follows_the_new_list(demo_db: Path) -> None:
+    year = 115
+    before = _load(demo_db, year)[UNIT]
+    first_clerk, key, offered = _open_unit(UNIT, year)
+    second_clerk, _, _ = _open_unit(UNIT, year)
+    idle_clerk, _, _ = _open_unit(UNIT, year)
+    newcomer = next(c for c in sorted(offered) if c not in {d.staff_code for d in before})
+    first_clerk.session_state[key] = {
+        "edited_rows": {},
+        "added_rows": [{"順位": len(before) + 1, "人員": offered[newcomer], "備註": "第一位加入"}],
+        "deleted_rows": [],
+    }
+    first_clerk.button(key=f"deputies_save_{UNIT}").click().run()
+    assert not first_clerk.error, [e.value for e in first_clerk.error]
+    saved = _load(demo_db, year)[UNIT]
+    assert [d.staff_code for d in saved] == [*(d.staff_code for d in before), newcomer]
+
+    # the second clerk edited the list as it was before: refused, nothing overwritten, edits kept
+    second_clerk.session_state[key] = {
+        "edited_rows": {0: {"備註": "第二位修改"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    second_clerk.button(key=f"deputies_save_{UNIT}").click().run()
+    assert not second_clerk.exception
+    assert any("在您開啟後已被修改" in e.value and UNIT in e.value for e in second_clerk.error)
+    assert _load(demo_db, year)[UNIT] == saved
+    # the clerk's edits stay in the editor, still over the list they started from
+    assert second_clerk.session_state[key]["edited_rows"] == {0: {"備註": "第二位修改"}}
+    [editor] = [d for d in second_clerk.data_editor if d.key == key]
+    assert [str(p).split(" ", 1)[0] for p in editor.value["人員"]] == [d.staff_code for d in before]
+    second_clerk.button(key=f"deputies_reload_{UNIT}").click().run()
+    assert not second_clerk.exception and not second_clerk.error
+    [editor] = [d for d in second_clerk.data_editor if d.key == key]
+    assert [str(p).split(" ", 1)[0] for p in editor.value["人員"]] == [d.staff_code for d in saved]
+
+    # a clerk with the page open but no edits simply sees the new list on the next rerun
+    idle_clerk.run()
+    [editor] = [d for d in idle_clerk.data_editor if d.key == key]
+    assert [str(p).split(" ", 1)[0] for p in editor.value["人員"]] == [d.staff_code for d in saved]

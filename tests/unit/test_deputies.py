@@ -267,3 +267,18 @@ def test_saving_several_units_writes_all_of_them_or_none(demo_con: Con) -> None:
     }
     assert [d.staff_code for d in stored[UNIT]] == [d.staff_code for d in good]
     assert _stored(demo_con) == len(good) + 1
+
+
+def test_a_save_from_a_stale_list_is_refused_and_writes_nothing(demo_con: Con) -> None:
+    opened = deputies.load(demo_con, 115)[UNIT]  # empty: both clerks start from nothing
+    first = _list(demo_con, 2)
+    deputies.save(demo_con, 115, UNIT, first, CLERK, now=AT, expected=opened)
+    with pytest.raises(DeputyError) as refused:
+        deputies.save(demo_con, 115, UNIT, first[:1], CLERK, now=AT, expected=opened)
+    assert set(refused.value.problems) == {"version"} and UNIT in refused.value.problems["version"]
+    assert [d.staff_code for d in deputies.load(demo_con, 115)[UNIT]] == [d.staff_code for d in first]
+    # from what is stored now, the same save goes through
+    stored = deputies.save(
+        demo_con, 115, UNIT, first[:1], CLERK, now=AT, expected=deputies.load(demo_con, 115)[UNIT]
+    )
+    assert [d.staff_code for d in stored] == [first[0].staff_code]
