@@ -151,6 +151,13 @@ def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list
         cur.close()
 
 
+def first_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """The first row of an executed statement, with the result read to its end: DuckDB refuses
+    to register or unregister a frame on a cursor whose last result is still half read."""
+    rows = result.fetchall()
+    return rows[0] if rows else None
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside one transaction: committed on success, rolled back on any error."""

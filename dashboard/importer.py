@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import db, privacy, readers
+from dashboard import db, preview, privacy, readers, scopes, undo
 from dashboard.kinds import KINDS, Kind
 from dashboard.readers import TAIPEI, SourceFile
 from dashboard.validate import ParsedTable, Problem, Scope, compose_sql, table_columns, validate_sources
 
 Progress = Callable[[float, str], None]
+Confirmation = bool | str  # True: confirm whatever the plan says (CLI --yes); str: a plan's fingerprint
 WARNING_QUERIES = (
     "warnings_orphan_students",
     "warnings_orphan_teachers",
@@ -81,6 +82,10 @@ class ImportReport:
     warnings_count: int
     batch_id: str
     changed: bool
+    changes: list[preview.ScopeChange] = field(default_factory=list)  # per kind and scope
+    cautions: list[str] = field(default_factory=list)  # each needs the clerk's confirmation
+    fingerprint: str = ""  # names the plan the cautions belong to
+    needs_confirmation: bool = False  # refused because the cautions were not confirmed
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (scopes become lists)."""
@@ -95,11 +100,15 @@ def import_paths(
     imported_by: str,
     exported_at: datetime | None = None,
     progress: Progress | None = None,
+    confirm: Confirmation = False,
 ) -> ImportReport:
-    """Import folders, .zip bundles and single files; export time defaults to the file time."""
+    """Import folders, .zip bundles and single files; export time defaults to the file time.
+
+    When the plan has cautions (preview.py), nothing is written unless `confirm` is True or the
+    fingerprint of that very plan."""
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    return _import(con, readers.read_paths(paths), imported_by, exported_at, step)
+    return _import(con, readers.read_paths(paths), imported_by, exported_at, step, confirm)
 
 
 def import_files(
@@ -109,28 +118,45 @@ def import_files(
     imported_by: str,
     exported_at: datetime | None = None,
     progress: Progress | None = None,
+    confirm: Confirmation = False,
 ) -> ImportReport:
     """Import uploaded files (name, content); a name ending .zip is a bundle."""
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    return _import(con, readers.read_uploads(files), imported_by, exported_at, step)
+    return _import(con, readers.read_uploads(files), imported_by, exported_at, step, confirm)
 
 
 def validate_files(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[tuple[str, bytes]],
     *,
+    imported_by: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[ParsedTable], ImportReport]:
     """Validation only, for a preview before the user confirms: nothing is written.
 
-    `report.changed` says whether importing these files would change anything.
+    `report.changed` says whether importing these files would change anything; `report.changes`
+    and `report.cautions` what it would replace and what needs a confirmation.
     """
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    tables, report, _ = _check(con, readers.read_uploads(files), step)
+    tables, report, _ = _check(con, readers.read_uploads(files), step, imported_by)
     step(1.0, "檢查完成")
     return tables, report
+
+
+def validate_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    *,
+    imported_by: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validation only, for the command line's check before it asks y/N."""
+    step = progress or _quiet
+    step(0.0, "讀取檔案")
+    _, report, _ = _check(con, readers.read_paths(paths), step, imported_by)
+    return report
 
 
 def _quiet(_fraction: float, _message: str) -> None:
@@ -138,13 +164,14 @@ def _quiet(_fraction: float, _message: str) -> None:
 
 
 def _check(
-    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], step: Progress
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], step: Progress, user: str | None = None
 ) -> tuple[list[ParsedTable], ImportReport, set[int]]:
     step(0.1, f"已讀取 {len(sources)} 個檔案")
     secret = privacy.secret_for(con)
     tables, problems = validate_sources(sources, secret, lambda f, m: step(0.1 + 0.5 * f, m))
     cur = con.cursor()
     try:
+        scopes.resolve(cur, tables)
         problems.extend(check_existing_ids(cur, tables))
     finally:
         cur.close()
@@ -160,55 +187,84 @@ def _check(
             files.append(FileReport(src.name, None, None, None, 0, [], False, src.sha256))
     changed = not problems and len(skipped) < len(tables)
     report = ImportReport(not problems, problems, files, _warnings_count(con), uuid.uuid4().hex, changed)
+    if changed:
+        step(0.65, "比對資料庫現有資料")
+        plan = preview.plan(con, [t for i, t in enumerate(tables) if i not in skipped], user)
+        report.changes, report.cautions, report.fingerprint = plan.changes, plan.cautions, plan.fingerprint
     return tables, report, skipped
 
 
-_EXISTING_IDS = """
-select e.{key}, e.school_year, e.semester
-from {table} as e
-where e.{key} in (select k from incoming_keys)
-  and not exists (
-      select 1 from incoming_scopes as s where s.y = e.school_year and s.s is not distinct from e.semester
-  )
-order by all
+_CLASHES = """
+select {keys}, {table}.school_year, SEMESTER, DIVISION
+from {table}
+join incoming_keys as k on KEYS_MATCH
+where not exists (select 1 from scope_set as r where CONDITION)
 """
 
 
 def check_existing_ids(cur: duckdb.DuckDBPyConnection, tables: Sequence[ParsedTable]) -> list[Problem]:
-    """A platform id (成果編號, 表現編號) already stored under a scope this bundle does not replace:
-    the table's key spans every scope, so the insert could not hold both."""
+    """A key already stored under a scope this bundle does not replace (an 成果編號 under another
+    semester, a student in the other 部別's roster of the same semester): the table's key spans
+    every scope, so the insert could not hold both."""
     problems: list[Problem] = []
     for kind in KINDS:
         mine = [t for t in tables if t.kind is kind]
-        if not mine or kind.scope != "year_semester" or "school_year" in kind.key_columns:
+        if not mine or kind.scope == "all" or "division" in kind.key_columns:
             continue
-        (key,) = kind.key_columns
-        keys = [v for t in mine for v in t.columns[key] if isinstance(v, str)]
-        scopes = sorted({s for t in mine for s in t.scopes}, key=lambda p: (p[0], p[1] or 0))
-        cur.register("incoming_keys", pd.DataFrame({"k": pd.Series(keys, dtype=object)}))
-        years, terms = [s[0] for s in scopes], [s[1] for s in scopes]
-        frame = pd.DataFrame({"y": pd.array(years, dtype="Int64"), "s": pd.array(terms, dtype="Int64")})
-        cur.register("incoming_scopes", frame)
+        wanted = sorted({s for t in mine for s in t.scopes}, key=scopes.order)
+        semester = (
+            compose_sql("{table}.semester", table=kind.table) if kind.scope == "year_semester" else "null"
+        )
+        division = scopes.stored_division(kind)
+        division = (
+            compose_sql("{table}.{column}", table=kind.table, column=division)
+            if division != "null"
+            else "null"
+        )
+        sql = (
+            _CLASHES.replace("SEMESTER", semester)
+            .replace("DIVISION", division)
+            .replace("KEYS_MATCH", scopes.key_condition(kind))
+            .replace("CONDITION", scopes.condition(kind))
+        )
+        keys = [compose_sql("{table}.{column}", table=kind.table, column=c) for c in kind.key_columns]
+        cur.register("incoming_keys", scopes.key_frame(kind, mine))
         try:
-            found = cur.execute(compose_sql(_EXISTING_IDS, key=key, table=kind.table)).fetchall()
+            with scopes.registered(cur, wanted):
+                found = cur.execute(
+                    compose_sql(sql.replace("{keys}", ", ".join(keys)), table=kind.table)
+                ).fetchall()
         finally:
             cur.unregister("incoming_keys")
-            cur.unregister("incoming_scopes")
-        clashing = {row[0]: row[1:] for row in found}
-        header = kind.column(key).header
+        if not found:
+            continue
+        width = len(kind.key_columns)
+        clashing = {tuple(_plain(v) for v in row[:width]): row[width:] for row in found}
+        headers = "、".join(kind.column(c).header for c in kind.key_columns)
         for t in mine:
-            for j, value in enumerate(t.columns[key]):
-                if value not in clashing:
+            columns = [t.columns[c] for c in kind.key_columns]
+            for j, key in enumerate(zip(*columns, strict=True)):
+                where = clashing.get(tuple(_plain(v) for v in key))
+                if where is None:
                     continue
-                year, semester = clashing[value]
-                term = f"{year} 學年度" + ("" if semester is None else f"第 {semester} 學期")
+                year, term, div = where
+                label = scopes.label((year, term, div if div is not None else scopes.WHOLE))
+                shown = "、".join("（空白）" if v is None else str(v) for v in key)
                 row = t.source_rows[j]
                 message = (
-                    f"第 {row} 列的{header}「{value}」已存在於資料庫中 {term}的資料，"
-                    "而這批檔案不含該學期，不會取代它；同一編號不能屬於兩個學期"
+                    f"第 {row} 列的{headers}「{shown}」已存在於資料庫中 {label} 的{kind.label}，"
+                    "而這批檔案不會取代那個範圍；同一筆資料不能同時屬於兩個範圍"
+                    "（例如學生轉部別或換學期後，請一併匯入原範圍的最新匯出檔）"
                 )
-                problems.append(Problem(t.file, t.sheet, row, header, value, message))
+                problems.append(Problem(t.file, t.sheet, row, headers, shown, message))
     return problems
+
+
+def _plain(value: Any) -> Any:
+    """A key value as both Python and DuckDB give it (a timestamp without its pandas type)."""
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
 
 
 def _import(
@@ -217,8 +273,20 @@ def _import(
     imported_by: str,
     exported_at: datetime | None,
     step: Progress,
+    confirm: Confirmation = False,
 ) -> ImportReport:
-    tables, report, skipped = _check(con, sources, step)
+    tables, report, skipped = _check(con, sources, step, imported_by)
+    if (
+        report.ok
+        and report.changed
+        and report.cautions
+        and confirm is not True
+        and confirm != report.fingerprint
+    ):
+        report.ok = report.changed = False
+        report.needs_confirmation = True
+        message = "這次匯入需要確認才會寫入，資料庫沒有任何變更：" + "；".join(report.cautions)
+        report.problems.append(Problem("", None, None, None, None, message))
     if report.ok and report.changed:
         todo = [t for i, t in enumerate(tables) if i not in skipped]
         try:
@@ -231,45 +299,36 @@ def _import(
     return report
 
 
-def _scopes_json(table: ParsedTable) -> str:
-    return json.dumps("all" if table.kind.scope == "all" else [list(s) for s in table.scopes])
-
-
-def _overlaps(kind: Kind, a: set[Scope], b: set[Scope]) -> bool:
-    return kind.scope == "all" or bool(a & b)
-
-
 def _unchanged(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable]) -> set[int]:
     """Indexes of tables identical to what the latest import of their scopes brought.
 
-    The latest batch that touched any of a table's scopes must hold the same file (same
-    sha256, sheet and scopes). A changed table of the same kind re-imports every table sharing
-    a scope with it, since replacing the scope would otherwise drop their rows.
+    The latest batch (not undone) that touched any of a table's scopes must hold the same file
+    (same sha256, sheet and scopes). A changed table of the same kind re-imports every table
+    sharing a scope with it, since replacing the scope would otherwise drop their rows.
     """
     cur = con.cursor()
     try:
         log = cur.execute(
-            "select batch_id, kind, sheet_name, sha256, scopes from imports order by import_id desc"
+            "select batch_id, kind, sheet_name, sha256, scopes from imports"
+            " where batch_id not in (select batch_id from import_batches where undone_at is not null)"
+            " order by import_id desc"
         ).fetchall()
     finally:
         cur.close()
 
-    def scope_set(raw: str) -> set[Scope]:
-        value = json.loads(raw)
-        return set() if value == "all" else {(p[0], p[1]) for p in value}
+    def touches(t: ParsedTable, raw: str) -> bool:
+        logged = scopes.from_json(raw)
+        return logged is None or scopes.any_overlap(t.kind, t.scopes, logged)
 
     same: set[int] = set()
     for i, t in enumerate(tables):
-        mine = set(t.scopes)
-        latest = next(
-            (r for r in log if r[1] == t.kind.key and _overlaps(t.kind, mine, scope_set(r[4]))), None
-        )
+        latest = next((r for r in log if r[1] == t.kind.key and touches(t, r[4])), None)
         if latest is not None and any(
             r[0] == latest[0]
             and r[1] == t.kind.key
             and r[2] == t.sheet
             and r[3] == t.sha256
-            and r[4] == _scopes_json(t)
+            and r[4] == scopes.to_json(t.kind, t.scopes)
             for r in log
         ):
             same.add(i)
@@ -280,7 +339,7 @@ def _unchanged(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable]) -> set
             for j, other in enumerate(tables)
             if j not in same
             and other.kind is tables[i].kind
-            and _overlaps(other.kind, set(other.scopes), set(tables[i].scopes))
+            and scopes.any_overlap(other.kind, other.scopes, tables[i].scopes)
         }
         if not redo:
             return same
@@ -305,62 +364,59 @@ def _write(
     exported_at: datetime | None,
     step: Progress,
 ) -> int:
-    """One transaction: replace each kind's scopes, log each file, recompute the warnings."""
+    """One transaction: keep and replace each kind's scopes, log each file, let the oldest undo
+    copies go, recompute the warnings."""
     now = datetime.now(TAIPEI).replace(tzinfo=None)
-    done = 0
+    done = replaced = 0
     with db.transaction(con) as cur:
+        cur.execute(
+            "insert into import_batches values ($batch_id, $by, $at, $rows_in, 0, true, null, null)",
+            {"batch_id": batch_id, "by": imported_by, "at": now, "rows_in": sum(t.rows for t in tables)},
+        )
         for kind in KINDS:
             mine = [t for t in tables if t.kind is kind]
             if not mine:
                 continue
-            _delete_scopes(cur, kind, sorted({s for t in mine for s in t.scopes}, key=_scope_order))
+            replaced += undo.archive(
+                cur, kind, sorted({s for t in mine for s in t.scopes}, key=scopes.order), batch_id
+            )
             for t in mine:
-                step(0.6 + 0.35 * done / len(tables), f"寫入{kind.label}（{t.file}）")
+                step(0.7 + 0.25 * done / len(tables), f"寫入{kind.label}（{t.file}）")
                 done += 1
                 stamp, source = _export_time(t, exported_at)
-                row = cur.execute(
-                    _LOG_INSERT,
-                    {
-                        "batch_id": batch_id,
-                        "file_name": t.file,
-                        "sheet_name": t.sheet,
-                        "sha256": t.sha256,
-                        "kind": kind.key,
-                        "scopes": _scopes_json(t),
-                        "row_count": t.rows,
-                        "imported_by": imported_by,
-                        "imported_at": now,
-                        "exported_at": stamp,
-                        "exported_at_source": source,
-                    },
-                ).fetchone()
+                row = db.first_row(
+                    cur.execute(
+                        _LOG_INSERT,
+                        {
+                            "batch_id": batch_id,
+                            "file_name": t.file,
+                            "sheet_name": t.sheet,
+                            "sha256": t.sha256,
+                            "kind": kind.key,
+                            "scopes": scopes.to_json(kind, t.scopes),
+                            "row_count": t.rows,
+                            "imported_by": imported_by,
+                            "imported_at": now,
+                            "exported_at": stamp,
+                            "exported_at_source": source,
+                        },
+                    )
+                )
                 frame = t.to_frame()
                 frame["import_id"] = row[0] if row else None
                 _insert_frame(cur, kind, frame)
+        cur.execute(
+            "update import_batches set rows_out = $n where batch_id = $batch_id",
+            {"n": replaced, "batch_id": batch_id},
+        )
+        undo.prune(cur, batch_id)
         step(0.95, "重新計算資料品質提醒")
         return recompute_warnings(cur)
 
 
-def _scope_order(scope: Scope) -> tuple[int, int]:
-    return scope[0], -1 if scope[1] is None else scope[1]
-
-
-def _delete_scopes(cur: duckdb.DuckDBPyConnection, kind: Kind, scopes: list[Scope]) -> None:
-    if kind.scope == "all":
-        cur.execute(compose_sql("delete from {table}", table=kind.table))
-        return
-    if kind.scope == "year":
-        sql = "delete from {table} where school_year = $year"
-        for year in sorted({s[0] for s in scopes}):
-            cur.execute(compose_sql(sql, table=kind.table), {"year": year})
-        return
-    sql = "delete from {table} where school_year = $year and semester is not distinct from $semester"
-    for year, semester in scopes:
-        cur.execute(compose_sql(sql, table=kind.table), {"year": year, "semester": semester})
-
-
 def _insert_frame(cur: duckdb.DuckDBPyConnection, kind: Kind, frame: pd.DataFrame) -> None:
-    columns = [*table_columns(kind), "source_row", "import_id"]
+    extra = ["scope_division"] if kind.division_from == "roster" else []
+    columns = [*table_columns(kind), *extra, "source_row", "import_id"]
     cur.register("incoming_rows", frame)
     try:
         sql = "insert into {table} ({columns}) select {columns} from incoming_rows"
@@ -395,3 +451,20 @@ def _warnings_count(con: duckdb.DuckDBPyConnection) -> int:
     finally:
         cur.close()
     return int(row[0]) if row else 0
+
+
+@dataclass
+class UndoReport:
+    batch_id: str
+    removed_rows: int  # the batch's rows taken out
+    restored_rows: int  # the rows it had replaced, back
+    warnings_count: int
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, batch_id: str, *, undone_by: str) -> UndoReport:
+    """Undo one import batch in one transaction (undo.UndoError says why it cannot be)."""
+    now = datetime.now(TAIPEI).replace(tzinfo=None)
+    with db.transaction(con) as cur:
+        removed, restored = undo.restore(cur, batch_id, undone_by, now)
+        warnings = recompute_warnings(cur)
+    return UndoReport(batch_id, removed, restored, warnings)

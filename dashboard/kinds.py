@@ -53,6 +53,14 @@ class Kind:
     def required_headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns if c.required)
 
+    @property
+    def division_from(self) -> Literal["column", "roster", "none"]:
+        """Where a row's 部別 comes from for its snapshot scope (platform-export.md): its own 部別
+        column; else the student's roster row (stored as `scope_division`); staff have none."""
+        if self.scope == "all":
+            return "none"
+        return "column" if any(c.name == "division" for c in self.columns) else "roster"
+
 
 # Canonical value -> accepted aliases (matched after trimming and full-width normalisation,
 # case-insensitively for Latin letters). The canonical value itself is always accepted.

@@ -9,12 +9,13 @@ It must not import streamlit or compute a figure metrics.py defines.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.formatting import roc_date, roc_datetime
 from dashboard.pipeline import PhaseStatus, Pipeline, Stage
 from dashboard.privacy import mask_name
 
@@ -35,15 +36,6 @@ GROUP_COLUMNS = {
     "students_over_cap": "超過上限人數",
 }
 RATE_COLUMNS = ("上傳率", "認證完成率", "比率")
-
-
-def roc_date(value: date) -> str:
-    """2027-02-09 -> 116/02/09."""
-    return f"{value.year - 1911}/{value:%m/%d}"
-
-
-def roc_datetime(value: datetime) -> str:
-    return f"{roc_date(value)} {value:%H:%M}"
 
 
 def class_sort_key(name: str) -> str:

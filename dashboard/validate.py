@@ -10,7 +10,7 @@ module never touches the database (the importer checks what the bundle meets the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +23,8 @@ from dashboard.privacy import hash_id, mask_cell, mask_id
 from dashboard.readers import Sheet, SourceFile
 
 HEADER_SEARCH_ROWS = 10  # a title row or two may sit above the header
-Scope = tuple[int, int | None]
+# (學年度, 學期 or None for per-year kinds, 部別): see dashboard/scopes.py, which fills them in.
+Scope = tuple[int, int | None, str | None]
 _DTYPES = {
     "int": "Int64",
     "semester": "Int64",
@@ -56,7 +57,8 @@ class ParsedTable:
     kind: Kind
     columns: dict[str, list[Any]]
     source_rows: list[int]
-    scopes: list[Scope] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)  # filled by scopes.resolve
+    row_divisions: list[str | None] | None = None  # kinds without 部別: each row's scope_division
     has_invalid: bool = False  # some cell failed: values may hold Invalid markers
     origin: int = 0  # index of its file among those validated together (names may repeat)
 
@@ -72,6 +74,9 @@ class ParsedTable:
             if self.has_invalid:
                 values = [None if isinstance(v, Invalid) else v for v in values]
             data[name] = pd.Series(values, dtype=_DTYPES.get(column_type(self.kind, name), object))
+        if self.kind.division_from == "roster":
+            divisions = self.row_divisions or [None] * self.rows
+            data["scope_division"] = pd.Series(divisions, dtype=object)
         data["source_row"] = pd.array(self.source_rows, dtype="Int64")
         return pd.DataFrame(data)
 
@@ -90,7 +95,10 @@ def column_type(kind: Kind, name: str) -> str:
 
 _IDENTIFIER = re.compile(r"[a-z_]+")
 _KNOWN_IDENTIFIERS = (
-    {k.table for k in KINDS} | {n for k in KINDS for n in table_columns(k)} | {"source_row", "import_id"}
+    {k.table for k in KINDS}
+    | {k.table + "_undo" for k in KINDS}
+    | {n for k in KINDS for n in table_columns(k)}
+    | {"source_row", "import_id", "scope_division"}
 )
 
 
@@ -254,7 +262,6 @@ def parse_sheet(
         problem(source_rows[j], "結束日期", None, f"第 {source_rows[j]} 列的結束日期早於開始日期")
     table = ParsedTable(file.name, sheet.name, file.sha256, file.modified_at, kind, columns, source_rows)
     table.has_invalid = bool(invalid_rows)
-    table.scopes = _scopes(table, invalid_rows)
     problems.sort(key=lambda p: p.row or 0)  # by row; within a row, in column order
     return table, problems
 
@@ -277,18 +284,6 @@ def _end_before_start(kind: Kind, columns: dict[str, list[Any]]) -> list[int]:
         return []
     pairs = enumerate(zip(columns["start_date"], columns["end_date"], strict=True))
     return [j for j, (a, b) in pairs if isinstance(a, date) and isinstance(b, date) and b < a]
-
-
-def _scopes(table: ParsedTable, invalid_rows: set[int]) -> list[Scope]:
-    if table.kind.scope == "all":
-        return []
-    years = table.columns["school_year"]
-    semesters = table.columns["semester"] if table.kind.scope == "year_semester" else [None] * len(years)
-    pairs: Iterable[tuple[Any, Any]] = zip(years, semesters, strict=True)
-    if invalid_rows:
-        pairs = (p for j, p in enumerate(pairs) if j not in invalid_rows)
-    found = {(y, s) for y, s in set(pairs) if isinstance(y, int) and not isinstance(s, Invalid)}
-    return sorted(found, key=lambda p: (p[0], -1 if p[1] is None else p[1]))
 
 
 def check_duplicates(tables: Sequence[ParsedTable]) -> list[Problem]:

@@ -133,7 +133,8 @@ def test_a_missing_required_column_is_named(loaded: Con) -> None:
 def test_the_kind_explaining_more_columns_wins(loaded: Con) -> None:
     header = [*OUT_HEADER, "部別", "班級"]  # now also every required column of 開課資料
     line = [*good_outcome(1), "日間部", "機一甲"]
-    report = import_files(loaded, [("兩者.csv", csv_bytes([["匯出報表"], header, line]))], imported_by="t")
+    files = [("兩者.csv", csv_bytes([["匯出報表"], header, line]))]
+    report = import_files(loaded, files, imported_by="t", confirm=True)  # it replaces 113-2's one row
     assert report.ok, report.problems
     assert [f.kind for f in report.files] == ["outcomes"]
     assert loaded.execute("select count(*) from outcomes where outcome_id = 'N001'").fetchone() == (1,)
@@ -245,8 +246,9 @@ def test_an_id_already_stored_under_another_semester(loaded: Con) -> None:
             2,
             "成果編號",
             "O1",
-            "第 2 列的成果編號「O1」已存在於資料庫中 113 學年度第 1 學期的資料，"
-            "而這批檔案不含該學期，不會取代它；同一編號不能屬於兩個學期",
+            "第 2 列的成果編號「O1」已存在於資料庫中 113-1 日間部 的課程學習成果，"
+            "而這批檔案不會取代那個範圍；同一筆資料不能同時屬於兩個範圍"
+            "（例如學生轉部別或換學期後，請一併匯入原範圍的最新匯出檔）",
         )
     ]
 

@@ -28,11 +28,15 @@ def test_the_whole_school_lands_in_every_table(con: Con, tmp_path: Path) -> None
     assert report.ok and report.changed and report.problems == []
     assert report.warnings_count == 0
     summary = {f.file: (f.kind, f.kind_label, f.rows, f.scopes, f.skipped_identical) for f in report.files}
-    assert summary["匯出/學生名冊.csv"] == ("students", "學生名冊", 6, [(113, 1), (113, 2)], False)
+    both = [(113, 1, "日間部"), (113, 1, "進修部"), (113, 2, "日間部"), (113, 2, "進修部")]
+    assert summary["匯出/學生名冊.csv"] == ("students", "學生名冊", 6, both, False)
     assert summary["匯出/教職員名冊.csv"] == ("staff", "教職員名冊", 3, [], False)
-    assert summary["匯出/多元表現.csv"] == ("diverse", "多元表現", 2, [(113, None)], False)
-    assert summary["匯出/研習場次.csv"] == ("trainings", "研習場次", 2, [(113, None)], False)
-    assert summary["匯出/提交紀錄.csv"][3] == [(113, 0), (113, 1)]
+    # 多元表現 has no 部別: its student's latest roster row of the year, in the same bundle, gives it.
+    assert summary["匯出/多元表現.csv"] == ("diverse", "多元表現", 2, [(113, None, "日間部")], False)
+    # An empty 部別 of 研習場次 is the scope both divisions share.
+    shared = [(113, None, None), (113, None, "日間部")]
+    assert summary["匯出/研習場次.csv"] == ("trainings", "研習場次", 2, shared, False)
+    assert summary["匯出/提交紀錄.csv"][3] == [(113, 0, "日間部"), (113, 1, "日間部")]
     counts = {
         "students": 6,
         "staff": 3,
@@ -116,7 +120,7 @@ def test_provenance_row_for_each_file(con: Con, tmp_path: Path) -> None:
             None,
             sha["學生名冊.csv"],
             "students",
-            "[[113, 1], [113, 2]]",
+            '[[113, 1, "日間部"], [113, 1, "進修部"], [113, 2, "日間部"], [113, 2, "進修部"]]',
             6,
             "註冊組 王組長",
             datetime(2024, 11, 20, 15, 15),
@@ -129,7 +133,7 @@ def test_provenance_row_for_each_file(con: Con, tmp_path: Path) -> None:
             None,
             sha["課程學習成果.csv"],
             "outcomes",
-            "[[113, 1], [113, 2]]",
+            '[[113, 1, "日間部"], [113, 2, "日間部"]]',
             4,
             "註冊組 王組長",
             datetime(2024, 11, 20, 15, 16),
@@ -153,12 +157,12 @@ def test_export_time_given_unknown_or_from_the_zip_member(con: Con) -> None:
         (
             "bundle.zip/多元表現.csv",
             "diverse",
-            "[[113, null]]",
+            '[[113, null, "*"]]',  # no roster to say its 部別: the whole year
             datetime(2025, 3, 4, 5, 6, 8),
             "檔案時間",
         ),
         ("教職員名冊.csv", "staff", '"all"', None, "未知"),
-        ("研習場次.csv", "trainings", "[[113, null]]", EXPORTED, "指定"),
+        ("研習場次.csv", "trainings", '[[113, null, null], [113, null, "日間部"]]', EXPORTED, "指定"),
     ]
 
 
@@ -197,7 +201,8 @@ def test_snapshot_replace_touches_only_the_scopes_present(con: Con) -> None:
     import_files(con, [("成果1.csv", csv_bytes(first))], imported_by="a")
     second = outcomes_file(outcome("O1", "113", "1", "未通過"), outcome("O5", "113", "1", "認證中"))
     report = import_files(con, [("成果2.csv", csv_bytes(second))], imported_by="b")
-    assert report.ok and report.changed and report.files[0].scopes == [(113, 1)]
+    # No roster: the students' 部別 is unknown, so the file replaces the whole of 113-1.
+    assert report.ok and report.changed and report.files[0].scopes == [(113, 1, "*")]
     assert rows(
         con, "select outcome_id, school_year, semester, cert_status, import_id from outcomes order by 1"
     ) == [
@@ -223,7 +228,7 @@ def test_diverse_export_replaces_the_whole_year(con: Con) -> None:
         ["D3", "113", "2", "1130001", "證照", "2025-03-01"],
     ]
     report = import_files(con, [("b.csv", csv_bytes(second))], imported_by="b")
-    assert report.ok and report.files[0].scopes == [(113, None)]
+    assert report.ok and report.files[0].scopes == [(113, None, "*")]
     assert rows(con, "select item_id, school_year, semester from diverse order by 1") == [
         ("D1", 113, None),
         ("D2", 112, None),
@@ -235,7 +240,12 @@ def test_staff_is_replaced_whole_and_trainings_by_year(con: Con) -> None:
     import_files(con, uploads(school("教職員名冊.csv", "研習場次.csv")), imported_by="a")
     staff = [["教職員代碼", "姓名", "單位", "在職狀態"], ["T09", "新老師", "電機科", "在職"]]
     trainings = [["學年度", "日期", "類型"], ["112", "2023-09-01", "專業研習"]]
-    import_files(con, [("s.csv", csv_bytes(staff)), ("t.csv", csv_bytes(trainings))], imported_by="b")
+    files = [("s.csv", csv_bytes(staff)), ("t.csv", csv_bytes(trainings))]
+    # Two of three staff vanish: the import waits for a confirmation, then goes ahead.
+    refused = import_files(con, files, imported_by="b")
+    assert refused.needs_confirmation and not refused.ok
+    assert rows(con, "select count(*) from staff") == [(3,)]
+    assert import_files(con, files, imported_by="b", confirm=refused.fingerprint).ok
     assert rows(con, "select staff_code from staff") == [("T09",)]
     assert rows(con, "select school_year, kind from trainings order by 1, 2") == [
         (112, "專業研習"),
@@ -272,21 +282,29 @@ def test_one_changed_file_in_a_bundle_is_imported_the_rest_skipped(con: Con, tmp
 
 def test_a_file_sharing_its_scope_with_a_changed_file_is_reimported_too(con: Con) -> None:
     students = school("學生名冊.csv")["學生名冊.csv"]
-    day = [students[0], students[1], students[2]]
-    night = [students[0], students[3]]
-    import_files(con, [("日間部.csv", csv_bytes(day)), ("進修部.csv", csv_bytes(night))], imported_by="a")
-    night[1][5] = "陳大峯"
-    report = import_files(
-        con, [("日間部.csv", csv_bytes(day)), ("進修部.csv", csv_bytes(night))], imported_by="b"
-    )
-    # Skipping 日間部.csv would lose its rows when scope 113-1 is replaced.
-    assert [f.skipped_identical for f in report.files] == [False, False]
+    head, first_day, second_day, night_student = students[0], students[1], students[2], students[3]
+    day_a, day_b, night = [head, first_day], [head, second_day], [head, night_student]
+    assert {r[2] for r in (first_day, second_day)} == {"日間部"} and night_student[2] == "進修部"
+
+    def bundle() -> list[tuple[str, bytes]]:
+        return [
+            ("日間部A.csv", csv_bytes(day_a)),
+            ("日間部B.csv", csv_bytes(day_b)),
+            ("進修部.csv", csv_bytes(night)),
+        ]
+
+    import_files(con, bundle(), imported_by="a")
+    day_b[1][5] = "林大峯"
+    report = import_files(con, bundle(), imported_by="b")
+    # Skipping 日間部A.csv would lose its row when scope 113-1 日間部 is replaced; 進修部.csv
+    # shares no scope with the changed file and stays as it was.
+    assert [f.skipped_identical for f in report.files] == [False, False, True]
     assert rows(con, "select student_no, name from students order by 1") == [
-        ("1130001", "王小明"),
-        ("1130002", "林堃喆"),
-        ("1130003", "陳大峯"),
+        ("1130001", first_day[5]),
+        ("1130002", "林大峯"),
+        ("1130003", night_student[5]),
     ]
-    alone = import_files(con, [("日間部.csv", csv_bytes(day))], imported_by="c")
+    alone = import_files(con, [("日間部A.csv", csv_bytes(day_a))], imported_by="c")
     assert not alone.changed and alone.files[0].skipped_identical
 
 
@@ -331,8 +349,20 @@ def test_report_to_dict_is_json_ready(con: Con) -> None:
     report = import_files(con, uploads(school("多元表現.csv")), imported_by="a")
     data = json.loads(json.dumps(report.to_dict()))
     assert data["ok"] is True
-    assert data["files"][0]["scopes"] == [[113, None]]
-    assert set(data) == {"ok", "problems", "files", "warnings_count", "batch_id", "changed"}
+    assert data["files"][0]["scopes"] == [[113, None, "*"]]
+    assert set(data) == {
+        "ok",
+        "problems",
+        "files",
+        "warnings_count",
+        "batch_id",
+        "changed",
+        "changes",
+        "cautions",
+        "fingerprint",
+        "needs_confirmation",
+    }
+    assert data["changes"][0]["scope"] == [113, None, "*"]
 
 
 def test_two_uploads_with_the_same_name_are_reported_apart(con: Con) -> None:
@@ -343,6 +373,6 @@ def test_two_uploads_with_the_same_name_are_reported_apart(con: Con) -> None:
     )
     assert report.ok
     assert [(f.file, f.rows, f.scopes) for f in report.files] == [
-        ("學生名冊.csv", 3, [(113, 1)]),
-        ("學生名冊.csv", 3, [(113, 2)]),
+        ("學生名冊.csv", 3, [(113, 1, "日間部"), (113, 1, "進修部")]),
+        ("學生名冊.csv", 3, [(113, 2, "日間部"), (113, 2, "進修部")]),
     ]
