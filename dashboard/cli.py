@@ -65,10 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="資料庫檔案（預設 data/portfolio.duckdb 或環境變數 PORTFOLIO_DB）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("import", help="匯入平臺匯出檔（資料夾、.zip 或單一檔案）")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser("import", help="匯入平臺匯出檔（資料夾、.zip 或單一檔案），或復原一次匯入")
+    p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--exported-at", help="資料匯出時間（資料截至），例如 2026-11-16 08:00")
     p.add_argument("--by", default=os.environ.get("USER", "命令列"), help="匯入者（記錄於匯入紀錄）")
+    p.add_argument("--yes", action="store_true", help="需要確認的取代（例如某範圍少掉一半以上）直接確認")
+    p.add_argument("--undo", metavar="BATCH", help="復原這個批次的匯入（批次編號見 --history）")
+    p.add_argument("--history", action="store_true", help="列出最近的匯入紀錄與可否復原（JSON）")
 
     p = sub.add_parser("metrics", help="學期或學年度指標（JSON）")
     when = p.add_mutually_exclusive_group(required=True)
@@ -98,9 +101,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def cmd_import(args: argparse.Namespace, con: Any) -> int:
-    from dashboard import importer
+def _where(pr: Any) -> str:
+    return "、".join(
+        x
+        for x in (
+            pr.file,
+            f"工作表 {pr.sheet}" if pr.sheet else "",
+            f"第 {pr.row} 列" if pr.row else "",
+            f"欄位「{pr.column}」" if pr.column else "",
+        )
+        if x
+    )
 
+
+def _say_changes(report: Any) -> None:
+    for c in report.changes:
+        _say(
+            f"  {c.kind_label} {c.scope_label}：現有 {c.stored_rows:,} 筆 → 匯入後 {c.rows_after:,} 筆"
+            f"（消失 {c.disappearing_rows:,} 筆）"
+        )
+    for caution in report.cautions:
+        _say(f"需要確認：{caution}")
+
+
+def _ask_yes(question: str) -> bool:
+    sys.stderr.write(question + " [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "是")
+
+
+def cmd_import(args: argparse.Namespace, con: Any) -> int:
+    from dashboard import importer, undo
+
+    if args.history:
+        _emit([_history_entry(e) for e in undo.history(con)])
+        return EXIT_OK
+    if args.undo:
+        if args.paths:
+            raise UsageError("用法錯誤：--undo 不能與檔案一起使用。")
+        try:
+            result = importer.undo_import(con, args.undo, undone_by=args.by)
+        except undo.UndoError as exc:
+            _say(str(exc))
+            return EXIT_REJECTED
+        _emit(
+            {
+                "batch_id": result.batch_id,
+                "removed_rows": result.removed_rows,
+                "restored_rows": result.restored_rows,
+                "warnings_count": result.warnings_count,
+            }
+        )
+        _say(f"已復原：移除 {result.removed_rows:,} 筆、放回 {result.restored_rows:,} 筆。")
+        return EXIT_OK
+    if not args.paths:
+        raise UsageError("用法錯誤：請指定要匯入的檔案或資料夾（或 --undo BATCH、--history）。")
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -111,30 +167,51 @@ def cmd_import(args: argparse.Namespace, con: Any) -> int:
     def progress(fraction: float, message: str) -> None:
         _say(f"[{fraction:4.0%}] {message}")
 
-    report = importer.import_paths(
-        con, paths, imported_by=args.by, exported_at=exported_at, progress=progress
-    )
+    def run(confirm: importer.Confirmation) -> importer.ImportReport:
+        return importer.import_paths(
+            con, paths, imported_by=args.by, exported_at=exported_at, progress=progress, confirm=confirm
+        )
+
+    report = run(bool(args.yes))
+    if report.needs_confirmation:
+        _say_changes(report)
+        if sys.stdin.isatty() and _ask_yes("確定要匯入並取代上面的資料嗎？"):
+            report = run(report.fingerprint)
+        else:
+            _emit(report.to_dict())
+            _say("未匯入，資料庫未變更：這次匯入需要確認（互動執行時回答 y，或加上 --yes）。")
+            return EXIT_REJECTED
     _emit(report.to_dict())
     if not report.ok:
         _say(f"匯入未完成：發現 {len(report.problems)} 個問題，資料庫未變更。")
         for pr in report.problems:
-            where = "、".join(
-                x
-                for x in (
-                    pr.file,
-                    f"工作表 {pr.sheet}" if pr.sheet else "",
-                    f"第 {pr.row} 列" if pr.row else "",
-                    f"欄位「{pr.column}」" if pr.column else "",
-                )
-                if x
-            )
-            _say(f"- {where}：{pr.message}")
+            _say(f"- {_where(pr)}：{pr.message}" if _where(pr) else f"- {pr.message}")
         return EXIT_REJECTED
     if not report.changed:
         _say("內容與上次匯入相同，資料庫未變更。")
     else:
-        _say(f"匯入完成：{sum(f.rows for f in report.files)} 筆；資料品質提醒 {report.warnings_count} 項。")
+        _say_changes(report)
+        _say(
+            f"匯入完成：{sum(f.rows for f in report.files):,} 筆；資料品質提醒 {report.warnings_count:,} 項。"
+        )
+        _say(f"批次編號 {report.batch_id}（復原：python -m dashboard import --undo {report.batch_id}）")
     return EXIT_OK
+
+
+def _history_entry(e: Any) -> dict[str, Any]:
+    return {
+        "batch_id": e.batch_id,
+        "imported_by": e.imported_by,
+        "imported_at": e.imported_at,
+        "files": [f.file_name for f in e.files],
+        "scopes": e.scope_text,
+        "rows_in": e.rows_in,
+        "rows_out": e.rows_out,
+        "undone_at": e.undone_at,
+        "undone_by": e.undone_by,
+        "can_undo": e.can_undo,
+        "why_not": e.blocker,
+    }
 
 
 def cmd_metrics(args: argparse.Namespace, con: Any) -> int:

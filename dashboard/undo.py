@@ -156,7 +156,7 @@ def _blocker(
                 f"之後的匯入（{later.file_name}）又取代了{f.kind.label}的同一範圍；"
                 "只能復原每個範圍最近的一次匯入，請先復原較新的那次"
             )
-    for kind in {f.kind for f in entry.files}:
+    for kind in [k for k in KINDS if any(f.kind is k for f in entry.files)]:
         wanted = _scopes_of(entry, kind)
         sql = (
             "select count(*) from {table}"

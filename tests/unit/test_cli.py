@@ -159,3 +159,46 @@ def test_db_held_by_another_process_gives_a_clear_message(db_file: Path) -> None
         assert "Traceback" not in out.stderr
     finally:
         holder.kill()
+
+
+def _roster_file(path: Path, names: list[str]) -> Path:
+    head = "學年度,學期,部別,學號,姓名,科別,年級,班級,學籍狀態\n"
+    lines = [f"113,1,日間部,11300{i:02d},{n},機械科,1,機一甲,在學\n" for i, n in enumerate(names)]
+    path.write_text(head + "".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_loss_needs_yes_or_an_answer_and_every_import_can_be_undone(db_file: Path, tmp_path: Path) -> None:
+    five = _roster_file(tmp_path / "五人.csv", ["甲", "乙", "丙", "丁", "戊"])
+    assert run("import", str(five), "--db", str(db_file), stdin="").returncode == 0
+    one = _roster_file(tmp_path / "一人.csv", ["甲"])
+    refused = run("import", str(one), "--db", str(db_file), stdin="")
+    assert refused.returncode == 1, refused.stderr
+    assert "需要確認：學生名冊（113-1 日間部）：現有 5 筆，匯入後 4 筆會消失" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    con = db.connect(db_file)
+    try:
+        assert db.row_count(con, "students") == 5
+    finally:
+        con.close()
+    done = run("import", str(one), "--yes", "--db", str(db_file), stdin="")
+    assert done.returncode == 0, done.stderr
+    batch = json.loads(done.stdout)["batch_id"]
+    history = json.loads(run("import", "--history", "--db", str(db_file)).stdout)
+    assert [h["can_undo"] for h in history] == [True, False] and history[0]["batch_id"] == batch
+    assert "請先復原較新的那次" in history[1]["why_not"]  # the newer import of its scope comes first
+    undone = run("import", "--undo", batch, "--db", str(db_file))
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(undone.stdout) == {
+        "batch_id": batch,
+        "removed_rows": 1,
+        "restored_rows": 5,
+        "warnings_count": 0,
+    }
+    again = run("import", "--undo", batch, "--db", str(db_file))
+    assert again.returncode == 1 and "無法復原這次匯入：已於" in again.stderr
+    con = db.connect(db_file)
+    try:
+        assert db.row_count(con, "students") == 5
+    finally:
+        con.close()
