@@ -1,0 +1,425 @@
+"""How large an Excel file becomes once read, found out before the reader is given it.
+
+python_calamine builds each sheet as one dense block from A1 to the farthest cell it holds, and
+copies a shared string into every cell that uses it: a file of a few kilobytes can ask for
+hundreds of gigabytes, and a failed allocation in its Rust code aborts the whole server, every
+user's session with it. So readers.read_excel calls check() first, which walks the file in
+bounded memory: every part of an .xlsx is streamed through expat, never held whole, and placed
+by the rules calamine places cells by (a <row r> sets the row, a <c r> the cell, otherwise each
+counts on from the last); an .xls is walked record by record (xls_guard.py). What would exceed
+the limits is refused with a message for the clerk; what the scan cannot follow is refused as
+damaged, since the reader might follow it differently. Nothing here reads a cell's value, and
+nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from array import array
+from collections.abc import Callable, Generator, Iterator
+from typing import Protocol
+from xml.parsers import expat
+
+DAMAGED = "無法讀取 Excel 檔案（檔案可能損毀或有密碼保護）"
+NOT_XLSX = (
+    "這個檔案不是 .xlsx 格式（可能是 .xlsb 或 OpenDocument 試算表）；請用 Excel 開啟後另存為 .xlsx 或 CSV"
+)
+MIB = 1024 * 1024
+_CHUNK = MIB
+_MAX_TOKEN = 16 * MIB  # expat holds a whole tag; no real part has 16 MB between two "<"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_REF = re.compile(r"([A-Za-z]*)([0-9]+)")
+_SHEET_ROOTS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+_SHARED_STRINGS = "xl/sharedstrings.xml"
+
+
+class Limits(Protocol):
+    """The part of readers.ReadLimits this module reads."""
+
+    @property
+    def max_cells(self) -> int: ...
+    @property
+    def max_columns(self) -> int: ...
+    @property
+    def max_unpacked_bytes(self) -> int: ...
+    @property
+    def max_text_bytes(self) -> int: ...
+
+
+class Refused(Exception):
+    """The workbook would not fit once read, or cannot be scanned; str() is for the clerk."""
+
+
+def check(data: bytes, limits: Limits) -> None:
+    """Refuse (Refused) an .xlsx or .xls whose cells would exceed the limits once read."""
+    if data.startswith(_OLE_MAGIC):
+        from dashboard import xls_guard
+
+        xls_guard.check_xls(data, limits)
+    else:
+        check_xlsx(data, limits)
+
+
+def column_name(number: int) -> str:
+    """1 -> 'A', 16384 -> 'XFD'."""
+    name = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def mb(size: int) -> str:
+    """A size as the clerk reads it: 52428800 -> '50.0 MB' (MB of 1,048,576 bytes, as Streamlit's)."""
+    return f"{size / MIB:,.1f} MB"
+
+
+def area_refusal(sheet: str, rows: int, columns: int, limits: Limits) -> Refused:
+    return Refused(
+        f"工作表「{sheet}」的儲存格範圍到 {column_name(columns)}{rows}（{rows:,} 列 × {columns:,} 欄），"
+        f"超過可匯入的上限（最多 {limits.max_columns:,} 欄、{limits.max_cells:,} 格）；"
+        "請另存為只含資料範圍的檔案（刪除資料以外的列與欄，或把資料複製到新的活頁簿）"
+    )
+
+
+def total_refusal(cells: int, limits: Limits) -> Refused:
+    return Refused(
+        f"這個活頁簿各工作表的儲存格範圍合計 {cells:,} 格，超過可匯入的上限 {limits.max_cells:,} 格；"
+        "請只保留要匯入的工作表，或分成幾個檔案"
+    )
+
+
+def text_refusal(size: int, limits: Limits) -> Refused:
+    return Refused(
+        f"這個活頁簿的儲存格文字讀入後約 {mb(size)}（同一段文字被大量儲存格重複使用），"
+        f"超過可匯入的上限 {mb(limits.max_text_bytes)}；請另存為 CSV，或從系統重新匯出"
+    )
+
+
+class Extent:
+    """Cells placed so far in one sheet: how many rows and columns from A1 they span."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.columns = 0
+        self.text = 0  # bytes of shared text the cells copy
+
+    def place(self, row: int, column: int) -> None:  # 0-based
+        self.rows = max(self.rows, row + 1)
+        self.columns = max(self.columns, column + 1)
+
+    def check(self, sheet: str, limits: Limits) -> None:
+        if self.columns > limits.max_columns or self.rows * self.columns > limits.max_cells:
+            raise area_refusal(sheet, self.rows, self.columns, limits)
+
+
+def check_xlsx(data: bytes, limits: Limits) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise Refused(DAMAGED) from exc
+    with archive:
+        infos = archive.infolist()
+        names = [i.filename.lower() for i in infos]
+        if len(set(names)) < len(names):
+            raise Refused(DAMAGED)  # two parts of one name: which one a reader takes is anyone's guess
+        # calamine tries the xlsb and OpenDocument readers when the xlsx one fails; those parts
+        # are not scanned here, so a file carrying them is not handed over at all.
+        if {"xl/workbook.bin", "content.xml"} & set(names):
+            raise Refused(NOT_XLSX)
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > limits.max_unpacked_bytes:
+            raise Refused(
+                f"這個 Excel 檔解壓縮後有 {mb(unpacked)}，超過可匯入的上限 {mb(limits.max_unpacked_bytes)}；"
+                "請分成幾個較小的檔案，或另存為 CSV"
+            )
+        roots = [_root(archive, i) for i in infos]
+        for info, root in zip(infos, roots, strict=True):
+            if root is None:
+                _drain(archive, info)
+        sheet_names = _sheet_names(archive, infos, roots)
+        # calamine reads the shared strings from this name whatever its root element is.
+        shared = [
+            i
+            for i, r in zip(infos, roots, strict=True)
+            if r == "sst" or i.filename.lower() == _SHARED_STRINGS
+        ]
+        strings = _shared_strings(archive, shared, limits)
+        cells = text = 0
+        for info, root in zip(infos, roots, strict=True):
+            if root is None or info in shared:
+                continue
+            if root not in _SHEET_ROOTS and info.file_size > limits.max_text_bytes:
+                raise Refused(f"{DAMAGED}：檔案內的「{info.filename}」異常地大")
+            sheet = sheet_names.get(info.filename.lower(), info.filename)
+            extent = _Cells(strings).scan(_chunks(archive, info))
+            extent.check(sheet, limits)
+            cells += extent.rows * extent.columns
+            text += extent.text
+        if cells > limits.max_cells:
+            raise total_refusal(cells, limits)
+        if text > limits.max_text_bytes:
+            raise text_refusal(text, limits)
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError)
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
+    """A part's bytes in bounded chunks; never more than its header declares (zipfile stops
+    there and a wrong checksum raises), and never a stretch expat would have to hold whole."""
+    read = since_lt = 0  # bytes since the last "<"
+    try:
+        with archive.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                read += len(chunk)
+                if read > info.file_size:
+                    raise Refused(DAMAGED)
+                first = chunk.find(b"<")
+                if since_lt + (len(chunk) if first < 0 else first) > _MAX_TOKEN:
+                    raise Refused(f"{DAMAGED}：檔案內的「{info.filename}」格式異常")
+                since_lt = since_lt + len(chunk) if first < 0 else len(chunk) - 1 - chunk.rfind(b"<")
+                yield chunk
+    except _ZIP_ERRORS as exc:
+        raise Refused(DAMAGED) from exc
+
+
+def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Read a part that is not XML to its end (sizes and checksum verified): calamine would
+    still parse it as XML if it were a sheet or the shared strings, so it must hold none."""
+    if info.filename.lower() == _SHARED_STRINGS:
+        raise Refused(DAMAGED)
+    tail = b""
+    for chunk in _chunks(archive, info):
+        window = tail + chunk
+        if b"sheetData" in window:
+            raise Refused(DAMAGED)
+        tail = window[-16:]
+
+
+class _Stop(Exception):
+    pass
+
+
+def _parse(
+    chunks: Iterator[bytes],
+    start: Callable[[str, dict[str, str]], None],
+    setup: Callable[[expat.XMLParserType], None] | None = None,
+) -> None:
+    """Feed a part to expat; a document type declaration (entities) is refused, never expanded."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+
+    def no_doctype(*_: object) -> None:
+        raise Refused(DAMAGED)
+
+    parser.StartDoctypeDeclHandler = no_doctype
+    parser.EntityDeclHandler = no_doctype
+    if setup is not None:
+        setup(parser)
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise Refused(DAMAGED) from exc
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _root(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """The local name of a part's root element, or None for a part that is not XML."""
+    try:
+        with archive.open(info) as fh:
+            head = fh.read(8)
+    except _ZIP_ERRORS as exc:
+        raise Refused(DAMAGED) from exc
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Refused(DAMAGED)  # no Excel part is UTF-16; this scan does not follow one
+    if not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
+        return None
+    found: list[str] = []
+
+    def start(name: str, _attrs: dict[str, str]) -> None:
+        found.append(_local(name))
+        raise _Stop
+
+    chunks = _chunks(archive, info)
+    try:
+        _parse(chunks, start)
+    except _Stop:
+        return found[0]
+    finally:
+        chunks.close()
+    return ""  # unreachable: expat refuses a document without an element
+
+
+def _sheet_names(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], roots: list[str | None]
+) -> dict[str, str]:
+    """Part name (lower case) -> the sheet's name, for the messages; as calamine resolves it."""
+    targets: dict[str, str] = {}
+    sheets: list[tuple[str, str]] = []
+    for info, root in zip(infos, roots, strict=True):
+        lower = info.filename.lower()
+        if lower == "xl/_rels/workbook.xml.rels" and root == "Relationships":
+
+            def rel(name: str, attrs: dict[str, str]) -> None:
+                if _local(name) == "Relationship" and "Id" in attrs and len(targets) < 10_000:
+                    targets[attrs["Id"]] = attrs.get("Target", "")
+
+            _parse(_chunks(archive, info), rel)
+        elif lower == "xl/workbook.xml" and root == "workbook":
+
+            def sheet(name: str, attrs: dict[str, str]) -> None:
+                if _local(name) == "sheet" and len(sheets) < 10_000:
+                    rid = attrs.get("r:id", attrs.get("relationships:id", ""))
+                    sheets.append((attrs.get("name", ""), rid))
+
+            _parse(_chunks(archive, info), sheet)
+    out: dict[str, str] = {}
+    for name, rid in sheets:
+        target = targets.get(rid, "")
+        path = (
+            target[1:]
+            if target.startswith("/xl/")
+            else target
+            if target.startswith("xl/")
+            else "xl/" + target
+        )
+        out.setdefault(path.lower(), name)
+    return out
+
+
+class _Strings:
+    """Bytes of each shared string as calamine numbers them: an <si> counts only when it holds
+    a <t> outside phonetic runs, or a rich run <r>; calamine skips the others."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.lengths: array[int] = array("Q")
+        self.inside = self.counts = False
+        self.phonetic = self.size = self.total = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "sst":
+            unique = attrs.get("uniqueCount", "0")
+            if unique.isdigit() and int(unique) > self.limits.max_cells:
+                raise text_refusal(int(unique) * 24, self.limits)  # a reader may reserve that many
+        elif local == "si":
+            if self.inside:
+                raise Refused(DAMAGED)  # calamine would end the string at the inner </si>
+            self.inside, self.counts, self.phonetic, self.size = True, False, 0, 0
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "r" or (local == "t" and not self.phonetic):
+            self.counts = True
+
+    def end(self, name: str) -> None:
+        local = _local(name)
+        if local == "rPh":
+            self.phonetic -= 1
+        elif local == "si" and self.inside:
+            self.inside = False
+            if self.counts:
+                if len(self.lengths) >= self.limits.max_cells:
+                    raise text_refusal(self.total, self.limits)
+                self.lengths.append(self.size)
+
+    def text(self, data: str) -> None:
+        if self.inside:
+            size = len(data.encode("utf-8"))
+            self.size += size
+            self.total += size
+            if self.total > self.limits.max_text_bytes:
+                raise text_refusal(self.total, self.limits)
+
+
+def _shared_strings(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], limits: Limits) -> array[int]:
+    if len(parts) > 1:
+        raise Refused(DAMAGED)
+    strings = _Strings(limits)
+    if parts:
+
+        def setup(parser: expat.XMLParserType) -> None:
+            parser.EndElementHandler = strings.end
+            parser.CharacterDataHandler = strings.text
+
+        _parse(_chunks(archive, parts[0]), strings.start, setup)
+    return strings.lengths
+
+
+def _position(ref: str, need_column: bool) -> tuple[int, int]:
+    """'C7' -> (6, 2), 0-based, as calamine reads it (lower-case letters too); -1: no column."""
+    match = _REF.fullmatch(ref)
+    if match is None or int(match[2]) < 1 or (need_column and not match[1]):
+        raise Refused(DAMAGED)
+    column = 0
+    for letter in match[1].upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match[2]) - 1, column - 1
+
+
+class _Cells:
+    """One part's cells, placed as calamine places them; the shared text they copy."""
+
+    def __init__(self, strings: array[int]) -> None:
+        self.strings = strings
+        self.longest = max(strings, default=0)
+        self.extent = Extent()
+        self.row = self.column = 0
+        self.rows_seen = 0
+        self.shared = False  # the current cell's value is a shared-string index
+        self.index: list[str] | None = None  # the text of a shared cell's <v>, while inside it
+        self.parser: expat.XMLParserType | None = None
+
+    def scan(self, chunks: Iterator[bytes]) -> Extent:
+        def setup(parser: expat.XMLParserType) -> None:
+            self.parser = parser
+
+        _parse(chunks, self.start, setup)
+        return self.extent
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if self.index is not None:
+            self.index.append("\0")  # an element inside <v>: not an index this scan trusts
+        if local == "c":
+            ref = attrs.get("r")
+            row, column = (self.row, self.column) if ref is None else _position(ref, True)
+            self.column = column + 1
+            self.extent.place(row, column)
+            self.shared = attrs.get("t") == "s"
+        elif local == "row":
+            ref = attrs.get("r")
+            # calamine counts a row on at each </row>; counting at <row> is the same in a
+            # well-formed part, which expat has made sure of.
+            self.row = _position(ref, False)[0] if ref is not None else self.row + (self.rows_seen > 0)
+            self.rows_seen += 1
+            self.column = 0
+        elif local == "dimension":
+            end = _REF.fullmatch(attrs.get("ref", "").rpartition(":")[2])
+            if end is not None and end[1] and int(end[2]) > 0:
+                self.extent.place(*_position(end[0], True))
+        elif local == "v" and self.shared and self.parser is not None:
+            self.index = []
+            self.parser.CharacterDataHandler = self.index.append
+            self.parser.EndElementHandler = self.end_value
+
+    def end_value(self, name: str) -> None:
+        if _local(name) != "v" or self.parser is None or self.index is None:
+            return
+        text = "".join(self.index).strip()
+        position = int(text) if text.isdigit() else -1
+        in_range = 0 <= position < len(self.strings)
+        self.extent.text += self.strings[position] if in_range else self.longest
+        self.index = None
+        self.parser.CharacterDataHandler = None
+        self.parser.EndElementHandler = None
