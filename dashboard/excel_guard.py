@@ -15,7 +15,6 @@ nothing here imports streamlit.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 import zlib
 from array import array
@@ -31,7 +30,6 @@ MIB = 1024 * 1024
 _CHUNK = MIB
 _MAX_TOKEN = 16 * MIB  # expat holds a whole tag; no real part has 16 MB between two "<"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_REF = re.compile(r"([A-Za-z]*)([0-9]+)")
 _SHEET_ROOTS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
 _SHARED_STRINGS = "xl/sharedstrings.xml"
 
@@ -356,15 +354,28 @@ def _shared_strings(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], limi
     return strings.lengths
 
 
+_DIGITS = "0123456789"
+_COLUMNS: dict[str, int] = {}  # letters -> 0-based column; a few hundred entries at most
+
+
 def _position(ref: str, need_column: bool) -> tuple[int, int]:
     """'C7' -> (6, 2), 0-based, as calamine reads it (lower-case letters too); -1: no column."""
-    match = _REF.fullmatch(ref)
-    if match is None or int(match[2]) < 1 or (need_column and not match[1]):
+    letters = ref.rstrip(_DIGITS)  # what is left after it is ASCII digits only
+    column = _COLUMNS.get(letters)
+    if column is None:
+        if not (letters.isascii() and (letters.isalpha() or not letters)) or len(letters) > 8:
+            raise Refused(DAMAGED)
+        column = -1
+        for letter in letters.upper():
+            column = (column + 1) * 26 + ord(letter) - 65
+        if len(_COLUMNS) < 4096:
+            _COLUMNS[letters] = column
+    if len(letters) == len(ref) or (need_column and column < 0):
         raise Refused(DAMAGED)
-    column = 0
-    for letter in match[1].upper():
-        column = column * 26 + ord(letter) - 64
-    return int(match[2]) - 1, column - 1
+    row = int(ref[len(letters) :]) - 1
+    if row < 0:
+        raise Refused(DAMAGED)
+    return row, column
 
 
 class _Cells:
@@ -377,7 +388,7 @@ class _Cells:
         self.row = self.column = 0
         self.rows_seen = 0
         self.shared = False  # the current cell's value is a shared-string index
-        self.index: list[str] | None = None  # the text of a shared cell's <v>, while inside it
+        self.listening = self.waiting = False  # a shared cell's <v> is open / its text not seen
         self.parser: expat.XMLParserType | None = None
 
     def scan(self, chunks: Iterator[bytes]) -> Extent:
@@ -388,38 +399,51 @@ class _Cells:
         return self.extent
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
-        if self.index is not None:
-            self.index.append("\0")  # an element inside <v>: not an index this scan trusts
-        if local == "c":
+        # the hot path: called for every element of every sheet, so written out by hand
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if self.listening and self.parser is not None:
+            self.listening = self.waiting = False
+            self.parser.CharacterDataHandler = None
+        extent = self.extent
+        if name == "c":
             ref = attrs.get("r")
-            row, column = (self.row, self.column) if ref is None else _position(ref, True)
+            if ref is None:
+                row, column = self.row, self.column
+            else:  # _position, inlined for the usual case: letters seen before, then a row
+                letters = ref.rstrip(_DIGITS)
+                known = _COLUMNS.get(letters, -1)
+                row = int(ref[len(letters) :]) - 1 if known >= 0 and len(letters) < len(ref) else -1
+                row, column = (row, known) if row >= 0 else _position(ref, True)
             self.column = column + 1
-            self.extent.place(row, column)
+            if row >= extent.rows:
+                extent.rows = row + 1
+            if column >= extent.columns:
+                extent.columns = column + 1
             self.shared = attrs.get("t") == "s"
-        elif local == "row":
+        elif name == "v":
+            if self.shared and self.parser is not None:
+                # calamine takes the index from the first text after <v>; with buffer_text expat
+                # hands over that whole text in one call, so one call is all that counts. (A
+                # handler cannot be detached from inside itself: pyexpat would call it again.)
+                self.listening = self.waiting = True
+                self.parser.CharacterDataHandler = self.value
+        elif name == "row":
             ref = attrs.get("r")
             # calamine counts a row on at each </row>; counting at <row> is the same in a
             # well-formed part, which expat has made sure of.
             self.row = _position(ref, False)[0] if ref is not None else self.row + (self.rows_seen > 0)
             self.rows_seen += 1
             self.column = 0
-        elif local == "dimension":
-            end = _REF.fullmatch(attrs.get("ref", "").rpartition(":")[2])
-            if end is not None and end[1] and int(end[2]) > 0:
-                self.extent.place(*_position(end[0], True))
-        elif local == "v" and self.shared and self.parser is not None:
-            self.index = []
-            self.parser.CharacterDataHandler = self.index.append
-            self.parser.EndElementHandler = self.end_value
+        elif name == "dimension":
+            end = attrs.get("ref", "").rpartition(":")[2]
+            if end.rstrip(_DIGITS) and end[-1:].isdigit():
+                extent.place(*_position(end, True))
 
-    def end_value(self, name: str) -> None:
-        if _local(name) != "v" or self.parser is None or self.index is None:
+    def value(self, data: str) -> None:
+        if not self.waiting:
             return
-        text = "".join(self.index).strip()
-        position = int(text) if text.isdigit() else -1
-        in_range = 0 <= position < len(self.strings)
-        self.extent.text += self.strings[position] if in_range else self.longest
-        self.index = None
-        self.parser.CharacterDataHandler = None
-        self.parser.EndElementHandler = None
+        self.waiting = False
+        text = data.strip()
+        position = int(text) if text.isdigit() and text.isascii() else -1
+        self.extent.text += self.strings[position] if 0 <= position < len(self.strings) else self.longest
