@@ -260,7 +260,8 @@ def read_zip(
                 continue
             try:
                 with archive.open(info) as fh:
-                    content = fh.read(limits.max_file_bytes + 1)
+                    # never more than the header declares (checked against the limit above)
+                    content = fh.read(info.file_size + 1)
             except (RuntimeError, zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
                 out.append(SourceFile(shown, errors=["無法從壓縮檔讀出此檔（可能有密碼保護或已損毀）"]))
                 continue
