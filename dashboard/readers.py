@@ -6,9 +6,9 @@ normaliser understands. Row i of a sheet is row i + 1 as the user sees it in Exc
 editor. Zip members are read in memory, never extracted; a member escaping its folder is refused.
 How much one import may read is a ReadLimits (the rules import_max_file_mb and
 import_max_bundle_mb, read by importer.py): a file, a zip member or a whole bundle over its limit
-is refused before it is read, and an Excel file is scanned first (excel_guard.py) so that one
-whose cells would not fit in memory is refused instead of read. This module does not interpret
-cells (normalize.py does) nor recognise kinds (validate.py does), and it writes nothing.
+is refused before it is read, and an Excel file is scanned first (xlsx_guard.py, xls_guard.py)
+so that one whose cells would not fit in memory is refused instead of read. This module does not
+interpret cells (normalize.py does) nor recognise kinds (validate.py does), and it writes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from dashboard import excel_guard
+from dashboard import excel_guard, xls_guard, xlsx_guard
 from dashboard.excel_guard import mb
 
 MIB = 1024 * 1024
@@ -80,7 +80,7 @@ class ReadLimits:
     # Real exports have ~20 columns; ten times that is no export of ours.
     max_columns: int = 200
     # An .xlsx is zipped XML, about a tenth of what its parts unpack to; the scan and the
-    # reader both stream the sheets, so this bounds the time spent (~1 s per 50 MB), not memory.
+    # reader both stream the sheets, so this bounds the time spent (~3 s per 100 MB), not memory.
     max_unpacked_bytes: int = 1024 * MIB
     # The text the cells hold once read, each use of a shared string counted: a 1 MB string
     # used by 1,000 cells is 1 GB, from a file of a few KB. Real exports hold well under 100 MB.
@@ -395,10 +395,10 @@ def read_csv(text: str) -> list[list[str]]:
 def read_excel(data: bytes, limits: ReadLimits = ReadLimits()) -> list[Sheet]:
     """Every worksheet of an .xlsx/.xls, from cell A1 so that row numbers match Excel's.
 
-    The file is scanned first (excel_guard.py): the reader is only given a workbook whose cells
-    fit in the limits."""
+    The file is scanned first (xlsx_guard.py, xls_guard.py): the reader is only given a workbook
+    whose cells fit in the limits."""
     try:
-        excel_guard.check(data, limits)
+        (xls_guard.check_xls if data.startswith(_OLE_MAGIC) else xlsx_guard.check_xlsx)(data, limits)
     except excel_guard.Refused as exc:
         raise ReadError(str(exc)) from exc
     try:

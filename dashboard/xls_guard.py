@@ -16,7 +16,15 @@ import sys
 from array import array
 from collections.abc import Callable, Iterator
 
-from dashboard.excel_guard import DAMAGED, Extent, Limits, Refused, text_refusal, total_refusal
+from dashboard.excel_guard import (
+    DAMAGED,
+    Extent,
+    Limits,
+    Refused,
+    strings_refusal,
+    text_refusal,
+    total_refusal,
+)
 
 _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
 _EOF, _BOF, _CONTINUE, _CODEPAGE, _BOUNDSHEET, _SST = 0x000A, 0x0809, 0x003C, 0x0042, 0x0085, 0x00FC
@@ -220,7 +228,9 @@ def _sst(body: memoryview, more: list[memoryview], stream_size: int, limits: Lim
         raise Refused(DAMAGED)
     unique = struct.unpack_from("<i", body, 4)[0]
     # calamine reserves `unique` strings first; each takes at least 3 bytes of the stream
-    if unique < 0 or unique * 3 > stream_size or unique > limits.max_cells:
+    if unique > limits.max_cells:
+        raise strings_refusal(unique, limits)
+    if unique < 0 or unique * 3 > stream_size:
         raise Refused(DAMAGED)
     cursor = _Cursor(body[8:], more)
     lengths: array[int] = array("Q")
