@@ -107,7 +107,7 @@ def workbook_stream(data: bytes) -> bytes:
     if len(fat_ids) > count:  # the same sector listed again and again: a FAT larger than the file
         raise Refused(DAMAGED)
     fat = _words(b"".join(sector(n) for n in fat_ids))
-    directory = _chain(dir_start, fat, sector)
+    directory = _chain(dir_start, fat, sector, count)
     entries = [directory[at : at + 128] for at in range(0, len(directory) - 127, 128)]
     if not entries:
         raise Refused(DAMAGED)
@@ -126,8 +126,8 @@ def workbook_stream(data: bytes) -> bytes:
     if length > len(data) or root_length > len(data):
         raise Refused(DAMAGED)
     # calamine loads the mini stream and its table on opening, whatever it reads afterwards
-    mini = _chain(_u32(entries[0], 116), fat, sector)
-    mini_fat = _words(_chain(mini_start, fat, sector))
+    mini = _chain(_u32(entries[0], 116), fat, sector, count)
+    mini_fat = _words(_chain(mini_start, fat, sector, count))
 
     def mini_sector(n: int) -> bytes:
         if (n + 1) * 64 > len(mini):
@@ -135,7 +135,10 @@ def workbook_stream(data: bytes) -> bytes:
         return mini[n * 64 : (n + 1) * 64]
 
     start = _u32(found, 116)
-    body = _chain(start, fat, sector) if length >= 4096 else _chain(start, mini_fat, mini_sector)
+    if length >= 4096:
+        body = _chain(start, fat, sector, count)
+    else:
+        body = _chain(start, mini_fat, mini_sector, len(mini) // 64)
     return body[:length] if length else body
 
 
@@ -147,13 +150,13 @@ def _words(raw: bytes) -> array[int]:
     return out
 
 
-def _chain(start: int, fat: array[int], read: Callable[[int], bytes]) -> bytes:
-    """The sectors of one chain; one that loops or leaves the table is refused (calamine would
-    follow a loop for ever, its buffer growing)."""
+def _chain(start: int, fat: array[int], read: Callable[[int], bytes], sectors: int) -> bytes:
+    """The sectors of one chain. One longer than the file has sectors loops, and is refused:
+    calamine would follow it for ever, its buffer growing; one leaving the table too."""
     parts: list[bytes] = []
     current = start
     while current != _END:
-        if current >= len(fat) or len(parts) > len(fat):
+        if current >= len(fat) or len(parts) >= sectors:
             raise Refused(DAMAGED)
         parts.append(read(current))
         current = fat[current]

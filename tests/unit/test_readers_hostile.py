@@ -23,7 +23,7 @@ import pytest
 import xlsxwriter
 import xlwt
 
-from dashboard import importer, readers
+from dashboard import importer, readers, xls_guard
 from dashboard.readers import MIB, ReadLimits, read_paths, read_uploads
 from tests.import_fixture import csv_bytes, dump, zip_bytes
 from tests.school_fixture import rule
@@ -219,6 +219,32 @@ def test_an_xls_dimensions_record_asking_for_billions_of_cells_is_refused(tripwi
     assert message.startswith(
         "工作表「S」的儲存格範圍到 ACOF60000（60,000 列 × 20,000 欄），超過可匯入的上限"
     )
+
+
+def looping(data: bytes) -> bytes:
+    """The .xls with its Workbook stream's last sector chained back to its first."""
+    out = bytearray(data)
+    size = 1 << struct.unpack_from("<H", out, 30)[0]
+    fat_at = (struct.unpack_from("<I", out, 76)[0] + 1) * size  # the first FAT sector
+    directory = (struct.unpack_from("<I", out, 48)[0] + 1) * size
+    entry = next(
+        directory + 128 * n
+        for n in range(size // 128)
+        if out[directory + 128 * n : directory + 128 * n + 16] == "Workbook".encode("utf-16-le")
+    )
+    start, length = struct.unpack_from("<II", out, entry + 116)
+    assert length >= 4096  # in the regular sectors, not the mini stream
+    last = start
+    while (following := struct.unpack_from("<I", out, fat_at + 4 * last)[0]) != 0xFFFFFFFE:
+        last = following
+    struct.pack_into("<I", out, fat_at + 4 * last, start)
+    return bytes(out)
+
+
+def test_an_xls_whose_sector_chain_loops_is_refused(tripwire: None) -> None:
+    data = xls({(r, 0): f"學生{r}" for r in range(400)})
+    xls_guard.check_xls(data, ReadLimits())  # the same file, intact, passes the scan
+    assert errors([("a.xls", looping(data))]) == ["無法讀取 Excel 檔案（檔案可能損毀或有密碼保護）"]
 
 
 def test_an_xls_sharing_one_long_string_across_many_cells_is_refused(tripwire: None) -> None:
