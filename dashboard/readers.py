@@ -114,7 +114,8 @@ class _Budget:
 def read_paths(paths: Sequence[Path], limits: ReadLimits = ReadLimits()) -> list[SourceFile]:
     """Every data file under the given folders, zips and files, in a stable order.
 
-    The files' sizes are added up before any is read: over max_bundle_bytes, none is."""
+    Sizes are measured before anything is read: a file over its own limit is refused unread,
+    and when the others add up to more than max_bundle_bytes, none is read."""
     plan: list[SourceFile | tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
@@ -127,45 +128,68 @@ def read_paths(paths: Sequence[Path], limits: ReadLimits = ReadLimits()) -> list
             plan.append((path, path.name))
         else:
             plan.append(SourceFile(path.name or str(path), errors=[f"找不到檔案或資料夾「{path}」"]))
-    files = [item for item in plan if isinstance(item, tuple)]
-    total = sum(f.stat().st_size for f, _ in files)
-    if total > limits.max_bundle_bytes:
-        return [item for item in plan if isinstance(item, SourceFile)] + [
-            _bundle_too_big(len(files), total, limits)
-        ]
-    budget = _Budget(limits.max_bundle_bytes - sum(f.stat().st_size for f, _ in files if not _is_zip(f.name)))
-    out: list[SourceFile] = []
-    for item in plan:
-        out.extend([item] if isinstance(item, SourceFile) else _read_path(*item, limits, budget))
-    return out
+    sized = [
+        item if isinstance(item, SourceFile) else (*item, item[0].stat().st_size, item[0].stat().st_mtime)
+        for item in plan
+    ]
+    return _read_sized(sized, limits)
 
 
 def read_uploads(files: Sequence[tuple[str, bytes]], limits: ReadLimits = ReadLimits()) -> list[SourceFile]:
-    """Uploaded files (name, content); a name ending .zip is a bundle. No file time is known."""
-    total = sum(len(data) for _, data in files)
-    if total > limits.max_bundle_bytes:
-        return [_bundle_too_big(len(files), total, limits)]
-    budget = _Budget(limits.max_bundle_bytes - sum(len(data) for name, data in files if not _is_zip(name)))
+    """Uploaded files (name, content); a name ending .zip is a bundle. No file time is known.
+
+    A file over its own limit is refused unread; when the others add up to more than
+    max_bundle_bytes, none is read."""
+    return _read_sized([(data, name, len(data), None) for name, data in files], limits)
+
+
+_Sized = tuple[Path | bytes, str, int, float | None]  # a file or its content, name, size, mtime
+
+
+def _read_sized(items: Sequence[SourceFile | _Sized], limits: ReadLimits) -> list[SourceFile]:
+    refusals = [None if isinstance(i, SourceFile) else _oversized(i[1], i[2], limits) for i in items]
+    wanted = {n for n, i in enumerate(items) if isinstance(i, tuple) and refusals[n] is None}
+    total = sum(i[2] for n, i in enumerate(items) if n in wanted and isinstance(i, tuple))
+    over = total > limits.max_bundle_bytes
+    zips = sum(i[2] for n, i in enumerate(items) if n in wanted and isinstance(i, tuple) and _is_zip(i[1]))
+    budget = _Budget(limits.max_bundle_bytes - (total - zips))  # a zip takes what it unpacks to
     out: list[SourceFile] = []
-    for name, data in files:
-        if _is_zip(name):
-            out.extend(read_zip(name, data, None, limits, budget))
-        else:
-            out.append(read_file(name, data, None, limits))
+    for n, item in enumerate(items):
+        if isinstance(item, SourceFile):
+            out.append(item)
+            continue
+        source, shown, _, stamp = item
+        mtime = None if stamp is None else datetime.fromtimestamp(stamp, TAIPEI).replace(tzinfo=None)
+        refusal = refusals[n]
+        if refusal is not None:
+            out.append(SourceFile(shown, modified_at=mtime, errors=[refusal]))
+        elif not over:
+            out.extend(_read_one(source, shown, mtime, limits, budget))
+    if over:
+        out.append(_bundle_too_big(len(wanted), total, limits))
     return out
 
 
-def _read_path(path: Path, shown: str, limits: ReadLimits, budget: _Budget) -> list[SourceFile]:
-    mtime = datetime.fromtimestamp(path.stat().st_mtime, TAIPEI).replace(tzinfo=None)
-    cap = limits.max_bundle_bytes if _is_zip(path.name) else limits.max_file_bytes
-    with path.open("rb") as fh:
-        data = fh.read(cap + 1)  # bounded: a file that grew since it was measured stops here
-    if len(data) > cap:
-        size = max(path.stat().st_size, len(data))
-        if _is_zip(path.name):
-            return [SourceFile(shown, modified_at=mtime, errors=[_zip_file_too_big(shown, size, limits)])]
-        return [SourceFile(shown, modified_at=mtime, errors=[_file_too_big(shown, size, limits)])]
-    if _is_zip(path.name):
+def _oversized(name: str, size: int, limits: ReadLimits) -> str | None:
+    """Why one file is too large to read on its own (a zip: the whole bundle's limit)."""
+    if _is_zip(name):
+        return _zip_file_too_big(name, size, limits) if size > limits.max_bundle_bytes else None
+    return _file_too_big(name, size, limits) if size > limits.max_file_bytes else None
+
+
+def _read_one(
+    source: Path | bytes, shown: str, mtime: datetime | None, limits: ReadLimits, budget: _Budget
+) -> list[SourceFile]:
+    if isinstance(source, Path):
+        cap = limits.max_bundle_bytes if _is_zip(source.name) else limits.max_file_bytes
+        with source.open("rb") as fh:
+            data = fh.read(cap + 1)  # bounded: a file that grew since it was measured stops here
+        refusal = _oversized(shown, len(data), limits)
+        if refusal is not None:
+            return [SourceFile(shown, modified_at=mtime, errors=[refusal])]
+    else:
+        data = source
+    if _is_zip(shown):
         return read_zip(shown, data, mtime, limits, budget)
     return [read_file(shown, data, mtime, limits)]
 

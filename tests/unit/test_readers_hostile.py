@@ -253,12 +253,26 @@ def test_an_xls_sharing_one_long_string_across_many_cells_is_refused(tripwire: N
     assert message.startswith("這個活頁簿的儲存格文字讀入後約 0.6 MB（同一段文字被大量儲存格重複使用）")
 
 
-def test_a_file_over_the_file_limit_is_refused_unread() -> None:
-    data = csv_bytes([HEADER] + [["1130001", "王小明"]] * 80_000)
-    assert MIB < len(data) < 2 * MIB
-    size = readers.mb(len(data))
-    assert errors([("學生名冊.csv", data)], ReadLimits(max_file_bytes=MIB)) == [
-        f"檔案「學生名冊.csv」有 {size}，超過每個匯入檔的上限 1.0 MB；{SMALLER}"
+def test_a_file_over_the_file_limit_is_refused_unread_and_the_others_read(tmp_path: Path) -> None:
+    big = csv_bytes([HEADER] + [["1130001", "王小明"]] * 80_000)
+    small = csv_bytes([HEADER, ["1130001", "王小明"]])
+    assert MIB < len(big) < 2 * MIB
+    limits = ReadLimits(max_file_bytes=MIB, max_bundle_bytes=MIB)  # the big one alone is over both
+    size = readers.mb(len(big))
+    uploaded = read_uploads([("學生名冊.csv", big), ("成果.csv", small)], limits)
+    assert [(f.name, f.errors, len(f.sheets)) for f in uploaded] == [
+        ("學生名冊.csv", [f"檔案「學生名冊.csv」有 {size}，超過每個匯入檔的上限 1.0 MB；{SMALLER}"], 0),
+        ("成果.csv", [], 1),
+    ]
+    folder = tmp_path / "匯出"
+    folder.mkdir()
+    (folder / "學生名冊.csv").write_bytes(big)
+    (folder / "成果.csv").write_bytes(small)
+    found = read_paths([folder], limits)
+    refused = f"檔案「匯出/學生名冊.csv」有 {size}，超過每個匯入檔的上限 1.0 MB；{SMALLER}"
+    assert [(f.name, f.errors, len(f.sheets)) for f in found] == [  # in code point order
+        ("匯出/學生名冊.csv", [refused], 0),
+        ("匯出/成果.csv", [], 1),
     ]
 
 
