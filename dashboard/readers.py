@@ -425,6 +425,8 @@ def read_excel(data: bytes, limits: ReadLimits = ReadLimits()) -> list[Sheet]:
         (xls_guard.check_xls if data.startswith(_OLE_MAGIC) else xlsx_guard.check_xlsx)(data, limits)
     except excel_guard.Refused as exc:
         raise ReadError(str(exc)) from exc
+    except Exception as exc:  # a structure the scan trips over is one the reader is not given
+        raise ReadError(excel_guard.DAMAGED) from exc
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         with book:
