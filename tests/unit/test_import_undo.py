@@ -17,67 +17,14 @@ import duckdb
 import pytest
 
 from dashboard import auth, db, importer, metrics, schedule, undo
-from dashboard.demo import DEMO_DIR
 from dashboard.kinds import KINDS
 from tests.db_helpers import snapshot
+from tests.import_fixture import NIGHT, TERM, YEAR, demo_rows, night_bundle
 from tests.school_fixture import rule
 
 Con = duckdb.DuckDBPyConnection
-YEAR, TERM = 114, 2
-NIGHT, DAY = "進修部", "日間部"
+DAY = "日間部"
 SPLIT_TABLES = [k.table for k in KINDS if k.division_from != "none"]
-
-
-def _read(name: str) -> list[list[str]]:
-    with (DEMO_DIR / name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
-
-
-def _divisions() -> tuple[dict[tuple[str, str, str], str], dict[tuple[str, str], str]]:
-    roster = _read("學生名冊.csv")
-    h = roster[0]
-    y, s, d, no = (h.index(c) for c in ("學年度", "學期", "部別", "學號"))
-    by_term = {(r[y], r[s], r[no]): r[d] for r in roster[1:]}
-    latest: dict[tuple[str, str], tuple[str, str]] = {}
-    for r in roster[1:]:
-        if (r[y], r[no]) not in latest or r[s] > latest[(r[y], r[no])][0]:
-            latest[(r[y], r[no])] = (r[s], r[d])
-    return by_term, {k: v[1] for k, v in latest.items()}
-
-
-def night_bundle(change: bool = True) -> list[tuple[str, bytes]]:
-    """進修部's own export of 114-2 (per-year kinds: of 114) for every kind with a scope, built from
-    the demo bundle; with `change`, every third row left out, so the import changes something."""
-    by_term, by_year = _divisions()
-    files = []
-    for kind in KINDS:
-        if kind.division_from == "none":
-            continue
-        rows = _read(f"{kind.label}.csv")
-        h = rows[0]
-
-        def keep(r: list[str], kind: Any = kind, h: list[str] = h) -> bool:
-            cell = dict(zip(h, r, strict=False))
-            if cell["學年度"] != str(YEAR):
-                return False
-            term = cell.get("學期", "")
-            if kind.scope == "year_semester" and term not in (str(TERM), "0"):
-                return False
-            if kind.division_from == "column":
-                return cell["部別"] == NIGHT
-            if kind.scope == "year" or term == "0":
-                return by_year.get((cell["學年度"], cell["學號"])) == NIGHT
-            return by_term.get((cell["學年度"], term, cell["學號"])) == NIGHT
-
-        mine = [r for r in rows[1:] if keep(r)]
-        if change:
-            mine = [r for i, r in enumerate(mine) if i % 3]
-        if not mine:
-            continue
-        buf = io.StringIO()
-        csv.writer(buf).writerows([h, *mine])
-        files.append((f"進修部{kind.label}.csv", buf.getvalue().encode("utf-8")))
-    return files
 
 
 def division_rows(con: Con, division: str) -> dict[str, list[Any]]:
@@ -164,7 +111,7 @@ def test_only_the_latest_import_of_a_scope_can_be_undone(demo_con: Con) -> None:
 
 
 def test_a_form_edit_after_the_import_blocks_its_undo(demo_con: Con) -> None:
-    rows = _read("作業期程.csv")
+    rows = demo_rows("作業期程.csv")
     mine = [r for r in rows[1:] if r[0] == str(YEAR) and r[1] == str(TERM) and r[2] == NIGHT]
     assert mine
     buf = io.StringIO()
