@@ -11,6 +11,7 @@ streamlit and never sees a clear 身分證號 (validate.py hashes it while parsi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -108,7 +109,7 @@ def import_paths(
     fingerprint of that very plan."""
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    return _import(con, readers.read_paths(paths), imported_by, exported_at, step, confirm)
+    return _import(con, readers.read_paths(paths, read_limits(con)), imported_by, exported_at, step, confirm)
 
 
 def import_files(
@@ -123,7 +124,9 @@ def import_files(
     """Import uploaded files (name, content); a name ending .zip is a bundle."""
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    return _import(con, readers.read_uploads(files), imported_by, exported_at, step, confirm)
+    return _import(
+        con, readers.read_uploads(files, read_limits(con)), imported_by, exported_at, step, confirm
+    )
 
 
 def validate_files(
@@ -140,7 +143,7 @@ def validate_files(
     """
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    tables, report, _ = _check(con, readers.read_uploads(files), step, imported_by)
+    tables, report, _ = _check(con, readers.read_uploads(files, read_limits(con)), step, imported_by)
     step(1.0, "檢查完成")
     return tables, report
 
@@ -155,12 +158,30 @@ def validate_paths(
     """Validation only, for the command line's check before it asks y/N."""
     step = progress or _quiet
     step(0.0, "讀取檔案")
-    _, report, _ = _check(con, readers.read_paths(paths), step, imported_by)
+    _, report, _ = _check(con, readers.read_paths(paths, read_limits(con)), step, imported_by)
     return report
 
 
 def _quiet(_fraction: float, _message: str) -> None:
     return None
+
+
+def read_limits(con: duckdb.DuckDBPyConnection) -> readers.ReadLimits:
+    """The size limits in force this 學年度: the rules import_max_file_mb and import_max_bundle_mb
+    (MB of 1,048,576 bytes); a rule missing or not above zero keeps the built-in default."""
+    today = datetime.now(TAIPEI).date()
+    year = today.year - 1911 if today.month >= 8 else today.year - 1912  # 學年度 starts 8/1
+    default = readers.ReadLimits()
+
+    def limit(key: str, fallback: int) -> int:
+        value = db.rule_value(con, key, year)
+        return int(value * readers.MIB) if value is not None and value > 0 else fallback
+
+    return dataclasses.replace(
+        default,
+        max_file_bytes=limit("import_max_file_mb", default.max_file_bytes),
+        max_bundle_bytes=limit("import_max_bundle_mb", default.max_bundle_bytes),
+    )
 
 
 def _check(

@@ -3,9 +3,12 @@
 A CSV's encoding is decided here (UTF-8, UTF-8 with BOM, UTF-16 with BOM, cp950, Big5-HKSCS) and
 a file mixing two encodings is refused with its line numbers; Excel cells become strings the
 normaliser understands. Row i of a sheet is row i + 1 as the user sees it in Excel or a text
-editor. Zip members are read in memory, never extracted; a member escaping its folder, and an
-archive unpacking to more than MAX_BUNDLE_BYTES, are refused. This module does not interpret
-cells (normalize.py does) nor recognise kinds (validate.py does), and it writes nothing.
+editor. Zip members are read in memory, never extracted; a member escaping its folder is refused.
+How much one import may read is a ReadLimits (the rules import_max_file_mb and
+import_max_bundle_mb, read by importer.py): a file, a zip member or a whole bundle over its limit
+is refused before it is read, and an Excel file is scanned first (xlsx_guard.py, xls_guard.py)
+so that one whose cells would not fit in memory is refused instead of read. This module does not
+interpret cells (normalize.py does) nor recognise kinds (validate.py does), and it writes nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-MAX_BUNDLE_BYTES = 512 * 1024 * 1024  # a zip bomb stops here; a real bundle is ~30 MB
+from dashboard import excel_guard, xls_guard, xlsx_guard
+from dashboard.excel_guard import mb
+
+MIB = 1024 * 1024
 MAX_MEMBERS = 10_000
 TEXT_SUFFIXES = (".csv",)
 EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm")
@@ -53,37 +59,139 @@ class ReadError(Exception):
     """A file that cannot be turned into rows; str() is the message for the clerk."""
 
 
-def read_paths(paths: Sequence[Path]) -> list[SourceFile]:
-    """Every data file under the given folders, zips and files, in a stable order."""
-    out: list[SourceFile] = []
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one import may read; a file over a limit is refused before it is read.
+
+    max_file_bytes and max_bundle_bytes are the rules import_max_file_mb and import_max_bundle_mb
+    (importer.read_limits); the web form's server.maxUploadSize is the bundle limit. A zip counts
+    by what it unpacks to, each member against max_file_bytes.
+    """
+
+    max_file_bytes: int = 50 * MIB
+    max_bundle_bytes: int = 200 * MIB
+    # An Excel reader builds each sheet as one block from A1 to the farthest cell, about 42
+    # bytes a cell even when the cells are empty (measured with python_calamine): one stray
+    # value in XFD1048576 asks for 17 billion cells, 549 GB, and the failed allocation aborts
+    # the server. The largest real export is a few hundred thousand rows by ~20 columns, about
+    # 6 million cells; 20 million leaves three times that and costs at most ~850 MB for a
+    # moment. It bounds one workbook's sheets together.
+    max_cells: int = 20_000_000
+    # Real exports have ~20 columns; ten times that is no export of ours.
+    max_columns: int = 200
+    # An .xlsx is zipped XML, about a tenth of what its parts unpack to; the scan and the
+    # reader both stream the sheets, so this bounds the time spent (~3 s per 100 MB), not memory.
+    max_unpacked_bytes: int = 1024 * MIB
+    # The text the cells hold once read, each use of a shared string counted: a 1 MB string
+    # used by 1,000 cells is 1 GB, from a file of a few KB. Real exports hold well under 100 MB.
+    max_text_bytes: int = 256 * MIB
+
+
+def _file_too_big(name: str, size: int, limits: ReadLimits) -> str:
+    return (
+        f"檔案「{name}」有 {mb(size)}，超過每個匯入檔的上限 {mb(limits.max_file_bytes)}；"
+        "請只匯出需要的學年度、學期，或分成幾個較小的檔案"
+    )
+
+
+def _bundle_too_big(count: int, size: int, limits: ReadLimits) -> SourceFile:
+    return SourceFile(
+        f"這次匯入的 {count} 個檔案",
+        errors=[
+            f"這次匯入的 {count} 個檔案合計 {mb(size)}，超過一次匯入的上限 {mb(limits.max_bundle_bytes)}；"
+            "請分批匯入"
+        ],
+    )
+
+
+@dataclass
+class _Budget:
+    """What is left of max_bundle_bytes for this import; a zip takes what it unpacks to."""
+
+    left: int
+
+
+def read_paths(paths: Sequence[Path], limits: ReadLimits = ReadLimits()) -> list[SourceFile]:
+    """Every data file under the given folders, zips and files, in a stable order.
+
+    Sizes are measured before anything is read: a file over its own limit is refused unread,
+    and when the others add up to more than max_bundle_bytes, none is read."""
+    plan: list[SourceFile | tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
             for f in sorted(p for p in path.rglob("*") if p.is_file()):
                 rel = f.relative_to(path).as_posix()
                 if _LOCK_OR_JUNK.search(rel) or not _is_data_or_zip(rel):
                     continue
-                shown = f"{path.name}/{rel}"
-                out.extend(_guarded(shown, _read_path, f, shown))
+                plan.append((f, f"{path.name}/{rel}"))
         elif path.is_file():
-            out.extend(_guarded(path.name, _read_path, path, path.name))
+            plan.append((path, path.name))
         else:
-            out.append(SourceFile(path.name or str(path), errors=[f"找不到檔案或資料夾「{path}」"]))
-    return out
+            plan.append(SourceFile(path.name or str(path), errors=[f"找不到檔案或資料夾「{path}」"]))
+    sized = [
+        item if isinstance(item, SourceFile) else (*item, item[0].stat().st_size, item[0].stat().st_mtime)
+        for item in plan
+    ]
+    return _read_sized(sized, limits)
 
 
-def read_uploads(files: Sequence[tuple[str, bytes]]) -> list[SourceFile]:
-    """Uploaded files (name, content); a name ending .zip is a bundle. No file time is known."""
+def read_uploads(files: Sequence[tuple[str, bytes]], limits: ReadLimits = ReadLimits()) -> list[SourceFile]:
+    """Uploaded files (name, content); a name ending .zip is a bundle. No file time is known.
+
+    A file over its own limit is refused unread; when the others add up to more than
+    max_bundle_bytes, none is read."""
+    return _read_sized([(data, name, len(data), None) for name, data in files], limits)
+
+
+_Sized = tuple[Path | bytes, str, int, float | None]  # a file or its content, name, size, mtime
+
+
+def _read_sized(items: Sequence[SourceFile | _Sized], limits: ReadLimits) -> list[SourceFile]:
+    refusals = [None if isinstance(i, SourceFile) else _oversized(i[1], i[2], limits) for i in items]
+    wanted = {n for n, i in enumerate(items) if isinstance(i, tuple) and refusals[n] is None}
+    total = sum(i[2] for n, i in enumerate(items) if n in wanted and isinstance(i, tuple))
+    over = total > limits.max_bundle_bytes
+    zips = sum(i[2] for n, i in enumerate(items) if n in wanted and isinstance(i, tuple) and _is_zip(i[1]))
+    budget = _Budget(limits.max_bundle_bytes - (total - zips))  # a zip takes what it unpacks to
     out: list[SourceFile] = []
-    for name, data in files:
-        if name.lower().endswith(".zip"):
-            out.extend(_guarded(name, read_zip, name, data))
-        else:
-            out.extend(_guarded(name, _read_one, name, data))
+    for n, item in enumerate(items):
+        if isinstance(item, SourceFile):
+            out.append(item)
+            continue
+        source, shown, _, stamp = item
+        mtime = None if stamp is None else datetime.fromtimestamp(stamp, TAIPEI).replace(tzinfo=None)
+        refusal = refusals[n]
+        if refusal is not None:
+            out.append(SourceFile(shown, modified_at=mtime, errors=[refusal]))
+        elif not over:
+            out.extend(_guarded(shown, _read_one, source, shown, mtime, limits, budget))
+    if over:
+        out.append(_bundle_too_big(len(wanted), total, limits))
     return out
 
 
-def _read_one(name: str, data: bytes) -> list[SourceFile]:
-    return [read_file(name, data, None)]
+def _oversized(name: str, size: int, limits: ReadLimits) -> str | None:
+    """Why one file is too large to read on its own (a zip: the whole bundle's limit)."""
+    if _is_zip(name):
+        return _zip_file_too_big(name, size, limits) if size > limits.max_bundle_bytes else None
+    return _file_too_big(name, size, limits) if size > limits.max_file_bytes else None
+
+
+def _read_one(
+    source: Path | bytes, shown: str, mtime: datetime | None, limits: ReadLimits, budget: _Budget
+) -> list[SourceFile]:
+    if isinstance(source, Path):
+        cap = limits.max_bundle_bytes if _is_zip(source.name) else limits.max_file_bytes
+        with source.open("rb") as fh:
+            data = fh.read(cap + 1)  # bounded: a file that grew since it was measured stops here
+        refusal = _oversized(shown, len(data), limits)
+        if refusal is not None:
+            return [SourceFile(shown, modified_at=mtime, errors=[refusal])]
+    else:
+        data = source
+    if _is_zip(shown):
+        return read_zip(shown, data, mtime, limits, budget)
+    return [read_file(shown, data, mtime, limits)]
 
 
 def _guarded(name: str, read: Callable[..., list[SourceFile]], *args: object) -> list[SourceFile]:
@@ -95,27 +203,28 @@ def _guarded(name: str, read: Callable[..., list[SourceFile]], *args: object) ->
         return [SourceFile(name, errors=["無法讀取這個檔案（檔案可能損毀，或不是它的副檔名所說的格式）"])]
 
 
-def _read_path(path: Path, shown: str) -> list[SourceFile]:
-    mtime = datetime.fromtimestamp(path.stat().st_mtime, TAIPEI).replace(tzinfo=None)
-    data = path.read_bytes()
-    if path.suffix.lower() == ".zip":
-        return read_zip(shown, data, mtime)
-    return [read_file(shown, data, mtime)]
+def _is_zip(name: str) -> bool:
+    return name.lower().endswith(".zip")
 
 
 def _is_data_or_zip(name: str) -> bool:
     return name.lower().endswith((*TEXT_SUFFIXES, *EXCEL_SUFFIXES, ".zip"))
 
 
-def read_file(name: str, data: bytes, modified_at: datetime | None) -> SourceFile:
+def read_file(
+    name: str, data: bytes, modified_at: datetime | None, limits: ReadLimits = ReadLimits()
+) -> SourceFile:
     """One CSV or Excel file, dispatched on its content's signature before its suffix."""
     src = SourceFile(name, hashlib.sha256(data).hexdigest(), modified_at)
     if not name.lower().endswith((*TEXT_SUFFIXES, *EXCEL_SUFFIXES)):
         src.errors.append("不支援的檔案類型：只能匯入 .csv、.xlsx、.xls 或包含它們的 .zip")
         return src
+    if len(data) > limits.max_file_bytes:
+        src.errors.append(_file_too_big(name, len(data), limits))
+        return src
     try:
         if data.startswith((b"PK\x03\x04", _OLE_MAGIC)):
-            src.sheets = read_excel(data)
+            src.sheets = read_excel(data, limits)
         elif name.lower().endswith(EXCEL_SUFFIXES) and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             raise ReadError(
                 "這個檔案其實是網頁（HTML）格式，不是 Excel 檔；請用 Excel 開啟後另存為 .xlsx 或 CSV"
@@ -127,8 +236,22 @@ def read_file(name: str, data: bytes, modified_at: datetime | None) -> SourceFil
     return src
 
 
-def read_zip(name: str, data: bytes, modified_at: datetime | None = None) -> list[SourceFile]:
-    """The data files inside a zip, read in memory; junk (__MACOSX, ~$ lock files) is skipped."""
+def read_zip(
+    name: str,
+    data: bytes,
+    modified_at: datetime | None = None,
+    limits: ReadLimits = ReadLimits(),
+    budget: _Budget | None = None,
+) -> list[SourceFile]:
+    """The data files inside a zip, read in memory; junk (__MACOSX, ~$ lock files) is skipped.
+
+    What the data members unpack to (their declared sizes) must fit in the bundle budget, and
+    each member in max_file_bytes; a member is read with a bounded read, so a header that
+    understates its size cannot make it larger."""
+    if budget is None:
+        budget = _Budget(limits.max_bundle_bytes)
+    if len(data) > limits.max_bundle_bytes:
+        return [SourceFile(name, errors=[_zip_file_too_big(name, len(data), limits)])]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:  # BadZipFile, and for damaged headers also ValueError, OSError, EOFError …
@@ -137,11 +260,11 @@ def read_zip(name: str, data: bytes, modified_at: datetime | None = None) -> lis
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
             return [SourceFile(name, errors=[f"壓縮檔內的檔案超過 {MAX_MEMBERS} 個，不像是匯出資料"])]
-        too_big = [SourceFile(name, errors=["壓縮檔解開後超過大小上限，疑似惡意壓縮檔，已拒絕"])]
-        if sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
-            return too_big
+        unpacked = sum(i.file_size for i in infos if _will_read(_member_name(i)))
+        if unpacked > budget.left:
+            return [SourceFile(name, errors=[_zip_too_big(name, unpacked, budget, limits)])]
+        budget.left -= unpacked
         out: list[SourceFile] = []
-        budget = MAX_BUNDLE_BYTES
         for info in infos:
             member = _member_name(info)
             shown = f"{name}/{member}"
@@ -153,27 +276,64 @@ def read_zip(name: str, data: bytes, modified_at: datetime | None = None) -> lis
                     )
                 )
                 continue
-            if _LOCK_OR_JUNK.search(member) or not _is_data_or_zip(member):
+            if not _will_read(member) and not _is_zip(member):
                 continue
-            if member.lower().endswith(".zip"):
+            if _is_zip(member):
                 out.append(
                     SourceFile(
                         shown, errors=["壓縮檔裡的壓縮檔不會被讀取；請先解壓縮，再放進同一個資料夾或壓縮檔"]
                     )
                 )
                 continue
+            stamp = datetime(*info.date_time) if info.date_time[0] > 1980 else modified_at
+            if info.file_size > limits.max_file_bytes:
+                out.append(
+                    SourceFile(shown, modified_at=stamp, errors=[_member_too_big(member, info, limits)])
+                )
+                continue
             try:
                 with archive.open(info) as fh:
-                    content = fh.read(budget + 1)
+                    # never more than the header declares (checked against the limit above)
+                    content = fh.read(info.file_size + 1)
             except Exception:  # a damaged archive fails in many ways: bad CRC, bad name bytes, zlib errors
                 out.append(SourceFile(shown, errors=["無法從壓縮檔讀出此檔（可能有密碼保護或已損毀）"]))
                 continue
-            budget -= len(content)
-            if budget < 0:
-                return too_big
-            stamp = datetime(*info.date_time) if info.date_time[0] > 1980 else modified_at
-            out.append(read_file(shown, content, stamp))
+            if len(content) > min(info.file_size, limits.max_file_bytes):
+                message = f"壓縮檔中的「{member}」實際內容比壓縮檔標示的大，檔案可能損毀或遭竄改，已拒絕"
+                out.append(SourceFile(shown, errors=[message]))
+                continue
+            out.append(read_file(shown, content, stamp, limits))
         return out
+
+
+def _will_read(member: str) -> bool:
+    """A data file a zip's reader opens (not junk, not a nested zip, which is only reported)."""
+    return not _LOCK_OR_JUNK.search(member) and _is_data_or_zip(member) and not _is_zip(member)
+
+
+def _zip_too_big(name: str, unpacked: int, budget: _Budget, limits: ReadLimits) -> str:
+    limit = mb(limits.max_bundle_bytes)
+    if unpacked > limits.max_bundle_bytes:
+        return (
+            f"壓縮檔「{name}」解開後有 {mb(unpacked)}，超過一次匯入的上限 {limit}；"
+            "疑似惡意壓縮檔或內容過多，已拒絕"
+        )
+    total = limits.max_bundle_bytes - budget.left + unpacked
+    return (
+        f"壓縮檔「{name}」解開後有 {mb(unpacked)}，連同這次的其他檔案共 {mb(total)}，"
+        f"超過一次匯入的上限 {limit}；請分批匯入"
+    )
+
+
+def _zip_file_too_big(name: str, size: int, limits: ReadLimits) -> str:
+    return f"壓縮檔「{name}」有 {mb(size)}，超過一次匯入的上限 {mb(limits.max_bundle_bytes)}；請分批匯入"
+
+
+def _member_too_big(member: str, info: zipfile.ZipInfo, limits: ReadLimits) -> str:
+    return (
+        f"壓縮檔中的「{member}」解開後有 {mb(info.file_size)}，"
+        f"超過每個匯入檔的上限 {mb(limits.max_file_bytes)}；請只匯出需要的學年度、學期，或分成幾個較小的檔案"
+    )
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -247,14 +407,35 @@ def read_csv(text: str) -> list[list[str]]:
     """Records of a CSV (or tab-separated) text; a blank line is an empty record."""
     head = [line for line in text.splitlines()[:10] if line.strip()]
     delimiter = "\t" if sum(x.count("\t") for x in head) > sum(x.count(",") for x in head) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    start = 1  # the line the record being read starts on
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for record in reader:
+            records.append(record)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise ReadError(f"CSV 格式錯誤（{exc}）；檔案可能不是文字檔") from exc
+        if "field larger than field limit" in str(exc):
+            raise ReadError(
+                f"從第 {start} 列開始的資料有一個欄位超過 {csv.field_size_limit():,} 個字元，"
+                '多半是該列有個引號（"）沒有成對，之後的內容都被當成同一欄；'
+                "請檢查該列，或從系統重新匯出"
+            ) from exc
+        raise ReadError(f"CSV 格式錯誤（第 {start} 列：{exc}）；檔案可能不是文字檔") from exc
+    return records
 
 
-def read_excel(data: bytes) -> list[Sheet]:
-    """Every worksheet of an .xlsx/.xls, from cell A1 so that row numbers match Excel's."""
+def read_excel(data: bytes, limits: ReadLimits = ReadLimits()) -> list[Sheet]:
+    """Every worksheet of an .xlsx/.xls, from cell A1 so that row numbers match Excel's.
+
+    The file is scanned first (xlsx_guard.py, xls_guard.py): the reader is only given a workbook
+    whose cells fit in the limits."""
+    try:
+        (xls_guard.check_xls if data.startswith(_OLE_MAGIC) else xlsx_guard.check_xlsx)(data, limits)
+    except excel_guard.Refused as exc:
+        raise ReadError(str(exc)) from exc
+    except Exception as exc:  # a structure the scan trips over is one the reader is not given
+        raise ReadError(excel_guard.DAMAGED) from exc
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         with book:
@@ -275,7 +456,7 @@ def read_excel(data: bytes) -> list[Sheet]:
         # calamine raises several unrelated types for damaged files, and a damaged .xls can make
         # its Rust code panic: pyo3's PanicException derives from BaseException, not Exception
         # (found by tests/unit/test_import_fuzz.py).
-        raise ReadError("無法讀取 Excel 檔案（檔案可能損毀或有密碼保護）") from exc
+        raise ReadError(excel_guard.DAMAGED) from exc
 
 
 def cell_text(value: object) -> str:

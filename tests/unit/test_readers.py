@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import readers
-from dashboard.readers import ReadError, cell_text, decode_text, read_csv, read_file, read_paths, read_uploads
+from dashboard.readers import (
+    ReadError,
+    ReadLimits,
+    cell_text,
+    decode_text,
+    read_csv,
+    read_file,
+    read_paths,
+    read_uploads,
+)
 from tests.import_fixture import csv_bytes, xls_bytes, xlsx_bytes, zip_bytes
 
 ROWS = [["學號", "姓名"], ["1130001", "林堃喆"], ["1130002", "陳峯"], ["1130003", "王小明"]]
@@ -167,12 +175,13 @@ def test_windows_zip_names_in_cp950_are_decoded() -> None:
     assert src.errors == []
 
 
-def test_a_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_BUNDLE_BYTES", 1_000_000)
+def test_a_zip_bomb_is_refused() -> None:
     data = zip_bytes({"big.csv": b"a,b\n" + b"0" * 2_000_000})
     assert len(data) < 20_000
-    (src,) = read_uploads([("bomb.zip", data)])
-    assert src.errors == ["壓縮檔解開後超過大小上限，疑似惡意壓縮檔，已拒絕"]
+    (src,) = read_uploads([("bomb.zip", data)], ReadLimits(max_bundle_bytes=1_000_000))
+    assert src.errors == [
+        "壓縮檔「bomb.zip」解開後有 1.9 MB，超過一次匯入的上限 1.0 MB；疑似惡意壓縮檔或內容過多，已拒絕"
+    ]
 
 
 def test_a_nested_zip_and_a_broken_zip() -> None:
