@@ -12,6 +12,7 @@ screen.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -21,6 +22,7 @@ import streamlit as st
 from dashboard import importer, preview, scopes, undo
 from dashboard.formatting import EMPTY, count, roc_datetime
 from dashboard.readers import TAIPEI
+from dashboard.validate import Problem
 from ui import state
 from ui.common import as_of_caption, excel_download
 
@@ -28,6 +30,7 @@ REPORT_KEY = "import_checked"  # {"digest": ..., "report": ImportReport} of the 
 DONE_KEY = "import_done_message"  # what the last import or undo did, shown after the rerun
 UNDO_KEY = "import_undo_pending"  # the batch the clerk asked to undo, awaiting 確定復原
 UPLOADER_ROUND = "import_uploader_round"  # a new round empties the uploader after an import
+SPELLED_OUT = 5  # this many problems are also written out in full above the table
 
 
 def _uploader_key() -> str:
@@ -57,6 +60,13 @@ def _scopes_text(found: list[Any]) -> str:
     return "、".join(dict.fromkeys(labels)) or "全部"
 
 
+def _file_status(report: importer.ImportReport, f: importer.FileReport) -> str:
+    if not report.ok:
+        mine = sum(1 for p in report.problems if p.file == f.file and (p.sheet or None) == (f.sheet or None))
+        return f"{count(mine)} 個問題，未寫入" if mine else "未寫入（其他檔案有問題）"
+    return "與上次匯入相同，略過" if f.skipped_identical else "將匯入"
+
+
 def _files_frame(report: importer.ImportReport) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -66,7 +76,7 @@ def _files_frame(report: importer.ImportReport) -> pd.DataFrame:
                 "資料類型": f.kind_label or "（無法辨識）",
                 "筆數": count(f.rows),
                 "學年度、學期、部別": _scopes_text(list(f.scopes)) if f.kind else EMPTY,
-                "狀態": "與上次匯入相同，略過" if f.skipped_identical else "將匯入",
+                "狀態": _file_status(report, f),
             }
             for f in report.files
         ],
@@ -117,9 +127,21 @@ def _loss_summary(changes: list[preview.ScopeChange]) -> str:
     return f"將刪除{shown}{more}"
 
 
+def _md(text: str) -> str:
+    """A file's own words shown as plain text: markdown's marks escaped (a cell could hold a link)."""
+    return re.sub(r"([\\`*_\[\]{}()<>#+!|~$-])", r"\\\1", text)
+
+
+def _where(p: Problem) -> str:
+    """The file (and sheet); the validator's messages already name the row and column."""
+    return p.file + (f"「{p.sheet}」工作表" if p.sheet else "")
+
+
 def _show_problems(report: importer.ImportReport) -> None:
+    shown = "".join(f"\n- {_md(_where(p))}：{_md(p.message)}" for p in report.problems[:SPELLED_OUT])
+    more = "\n- ……完整清單見下表" if len(report.problems) > SPELLED_OUT else ""
     st.error(
-        f"發現 {count(len(report.problems))} 個問題，尚未寫入任何資料。請修正檔案後重新上傳。",
+        f"發現 {count(len(report.problems))} 個問題，尚未寫入任何資料。請修正檔案後重新上傳。{shown}{more}",
         icon=":material/error:",
     )
     problems = _problems_frame(report)

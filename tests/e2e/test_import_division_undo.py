@@ -5,6 +5,7 @@ tests/e2e/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,8 @@ def test_a_one_division_import_leaves_the_other_alone_and_undo_gives_everything_
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "10_division_plan.png"), full_page=True)
     page.get_by_text(f"學生名冊 115-1 進修部 {dropped:,} 筆").first.click()
+    page.wait_for_selector(".st-key-import_confirm button:not([disabled])", timeout=30_000)
     idle(page)
-    assert page.get_by_role("button", name="確認匯入").is_enabled()
     page.get_by_role("button", name="確認匯入").click()
     page.get_by_text("匯入完成").wait_for(timeout=60_000)
     idle(page)
@@ -101,3 +102,50 @@ def test_a_one_division_import_leaves_the_other_alone_and_undo_gives_everything_
 
     assert _cards(page) == before
     context.close()
+
+
+def _far_corner_xlsx(path: Path) -> Path:
+    """5 KB on disk: a header row, then one cell at XFD1048576 (the last row and column Excel
+    has). Readers that size a sheet by its corner ask for hundreds of GB."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("學生名冊")
+    for c, header in enumerate(["學年度", "學期", "部別", "學號", "姓名"]):
+        sheet.write(0, c, header)
+    sheet.write(1_048_575, 16_383, "x")
+    book.close()
+    return path
+
+
+def _healthy(server: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def test_a_far_corner_sheet_is_refused_in_chinese_and_the_server_stays_up(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    bystander, watching = open_signed_in(browser, server, "/", "principal", "總覽")
+    context, page = open_signed_in(browser, server, "/import_data", "registry", "資料匯入")
+    upload = _far_corner_xlsx(tmp_path / "名冊（延伸到最後一格）.xlsx")
+    assert upload.stat().st_size < 10_000
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_text(upload.name).wait_for()
+    idle(page)
+    page.get_by_role("button", name="檢查檔案").click()
+    page.get_by_text("尚未寫入任何資料").wait_for(timeout=60_000)
+    idle(page)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "15_far_corner_refused.png"), full_page=True)
+    assert page.get_by_role("button", name="確認匯入").count() == 0
+    assert _healthy(server)
+    # The other signed-in user is still connected: their page still answers a rerun.
+    watching.get_by_role("link", name="學期進度").click()
+    watching.get_by_role("heading", name="學期進度").wait_for(timeout=30_000)
+    idle(watching)
+    context.close()
+    bystander.close()
