@@ -17,13 +17,15 @@ A roster exported after graduation marks the seniors 畢業 with 畢業學年度
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard import db, metrics
+from dashboard import db, enrolment, metrics
 from dashboard.kinds import ACTIVE_STATUSES
+from tests import school_fixture as f
 from tests.school_fixture import student
 
 Con = duckdb.DuckDBPyConnection
@@ -103,13 +105,13 @@ def test_a_database_migrated_before_009_gets_the_rule(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     old = duckdb.connect(str(path))
     old.execute("create table schema_migrations (name varchar primary key, applied_at timestamp)")
-    earlier = [f for f in sorted(db.MIGRATIONS_DIR.glob("*.sql")) if f.name < "009"]
-    assert [f.name[:3] for f in earlier][-1] == "008"
-    for f in earlier:
-        old.execute(f.read_text(encoding="utf-8"))
-        if f.name == "001_init.sql":
+    earlier = [m for m in sorted(db.MIGRATIONS_DIR.glob("*.sql")) if m.name < "009"]
+    assert [m.name[:3] for m in earlier][-1] == "008"
+    for m in earlier:
+        old.execute(m.read_text(encoding="utf-8"))
+        if m.name == "001_init.sql":
             db.seed_rules(old)
-        old.execute("insert into schema_migrations values ($n, now())", {"n": f.name})
+        old.execute("insert into schema_migrations values ($n, now())", {"n": m.name})
     _school(old)
     assert _semester(old, 113, 2) == ["G05"]  # 002's rule: the status list only
     old.close()
@@ -122,3 +124,38 @@ def test_a_database_migrated_before_009_gets_the_rule(tmp_path: Path) -> None:
         assert _year(con, 113) == ["G01", "G05", "G07"]
     finally:
         con.close()
+
+
+def test_eligibility_counts_graduates_certified_items(con: Con) -> None:
+    """A teacher's items of a senior's last semester count when the roster says 畢業 (113)."""
+    _school(con)
+    f.schedule(con, "教師認證", date(2025, 8, 7), semester=2)
+    for no in ("G01", "G07"):  # active graduates
+        f.outcome(con, no, "T01", "通過", datetime(2025, 8, 1, 10, 0), semester=2)
+    for no in ("G02", "G03", "G06"):  # 畢業 of 112, 畢業 without a year, 轉出
+        f.outcome(con, no, "T01", "通過", datetime(2025, 8, 1, 10, 0), semester=2)
+    (row,) = metrics.eligibility(con, 113)
+    assert (row["教師代碼"], row["submitted"], row["on_time"]) == ("T01", 2, 2)
+
+
+def test_enrolment_changes_count_this_years_graduates(con: Con) -> None:
+    _school(con)
+    f.outcome(con, "G01", semester=2)
+    f.outcome(con, "G02", semester=2)
+    items = {c.student_no: c for c in enrolment.changes(con, 113, 2)}
+    assert sorted(items) == ["G01", "G02", "G03", "G06", "G07"]
+    assert {no for no, c in items.items() if c.counted} == {"G01", "G07"}
+    assert items["G01"].graduation_year == 113 and "113學年度畢業" in items["G01"].reason
+    assert "計入各項比率" in items["G01"].reason
+    assert "不計入" in items["G02"].reason and "不計入" in items["G03"].reason
+    assert (items["G01"].outcomes_counted, items["G01"].outcomes_left_out) == (1, 0)
+    assert (items["G02"].outcomes_counted, items["G02"].outcomes_left_out) == (0, 1)
+    summary = enrolment.summary_table(list(items.values()))
+    graduated = summary[summary["學籍狀態"] == "畢業"]
+    assert graduated[["計入", "人數"]].values.tolist() == [
+        [enrolment.COUNTED, 2],
+        [enrolment.NOT_COUNTED, 2],
+    ]
+    # 114-1 lists G04's stale 畢業 row of 113 and does not count it.
+    later = {c.student_no: c for c in enrolment.changes(con, 114, 1)}
+    assert list(later) == ["G04"] and not later["G04"].counted
