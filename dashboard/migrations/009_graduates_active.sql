@@ -45,3 +45,16 @@ create or replace macro active_students_of_year(y, div, statuses) as table
     from year_students
     where was_active
       and (div is null or division = div);
+
+-- The graduates (Art. 8 資料保存 reads them): every 學號 with a roster row whose 學籍狀態 is 畢業 or
+-- whose 畢業學年度 is set, with their 畢業學年度 (else the 學年度 of the 畢業 row; the latest
+-- when rows differ). A post-graduation roster gives them directly; a roster taken before
+-- graduation still lists the seniors 在學 and names no graduate.
+create or replace macro graduated_students() as table
+    select
+        student_no,
+        max(coalesce(graduation_year, school_year)) as graduation_year
+    from students
+    where status = '畢業'
+       or graduation_year is not null
+    group by student_no;
