@@ -9,8 +9,12 @@ exported at DEMO_EXPORTED_AT. Run `python -m dashboard.demo` to rewrite data/dem
 What the data means (details in each module's docstring):
 - demo_calendar: the terms, their phases (作業期程) and 研習場次; the random streams.
 - demo_people / demo_staff: 學生名冊 and 教職員名冊. Each term's roster is the register at
-  that term's end; seniors stay 在學 in their last term's roster (the snapshot is taken at
-  休業式, before graduation), so no row says 畢業.
+  that term's end; 113-2's and 114-2's are the exports after graduation, so that year's
+  seniors are 畢業 with 畢業學年度 113 / 114 (資料保存 has two cohorts; 紙本通知 finds them).
+  They count as active in that term (metrics.md), so no figure differs from a roster taken
+  before graduation.
+- demo_names: names and addresses; every 身分證號 has the real form but fails the
+  national-ID checksum on purpose, so none can be a real person's.
 - demo_courses: 開課資料. demo_records: 課程學習成果, with three deliberate orphan rows.
 - demo_diverse: 多元表現. demo_admin: 幹部經歷, 課程諮詢紀錄.
 - demo_submissions: 提交紀錄, 收訖確認.

@@ -1,8 +1,10 @@
 """Fake identities for the demo school: Chinese names, 身分證號 and Hsinchu-area addresses.
 
-Part of the demo generator (dashboard/demo.py). Every value is invented from common lists;
-the 身分證號 are syntactically valid (letter, 1/2 for the sex, 7 digits, a correct check
-digit) so the importer's checks and hashing see realistic input, but they belong to no one.
+Part of the demo generator (dashboard/demo.py). Every value is invented from common lists.
+The 身分證號 have the real form (a letter, 1/2 for the sex, 8 more digits), which is all the
+importer checks, so its parsing and hashing see realistic input; but every one fails the
+national-ID checksum on purpose — its last digit is one more (mod 10) than the check digit —
+so no demo number can be a real person's.
 A few given names use 堃, 喆 or 峯, characters that exist only in Big5-HKSCS, not in cp950.
 This module must not import streamlit.
 """
@@ -92,23 +94,22 @@ def with_hkscs(s: Stream, name: str) -> str:
 
 
 def id_check_digit(letter: str, digits: str) -> int:
+    """The digit that would make letter + digits (8 of them) a valid national ID."""
     code = _ID_LETTERS[letter]
     total = code // 10 + (code % 10) * 9
     total += sum(int(d) * w for d, w in zip(digits, (8, 7, 6, 5, 4, 3, 2, 1), strict=True))
     return (10 - total % 10) % 10
 
 
-def id_is_valid(value: str) -> bool:
-    if len(value) != 10 or value[0] not in _ID_LETTERS or value[1] not in "12" or not value[1:].isdigit():
-        return False
-    return id_check_digit(value[0], value[1:9]) == int(value[9])
-
-
 def national_id(s: Stream, gender: str, taken: set[str]) -> str:
+    """A 身分證號 of the real form that fails the checksum: never a real person's number.
+
+    The wrong last digit is a fixed shift of the check digit, so the draws (and every other
+    demo value) are the same as they would be with valid numbers."""
     while True:
         letter = _BIRTH_LETTERS[s.weighted(_BIRTH_CUM)]
         digits = ("1" if gender == "男" else "2") + "".join(str(s.index(10)) for _ in range(7))
-        value = f"{letter}{digits}{id_check_digit(letter, digits)}"
+        value = f"{letter}{digits}{(id_check_digit(letter, digits) + 1) % 10}"
         if value not in taken:
             taken.add(value)
             return value

@@ -3,9 +3,14 @@
 Part of the demo generator (dashboard/demo.py). Five cohorts (entry years 111 … 115) of nine
 day departments (2–3 classes of 35–40 per grade) and five 進修部 departments (one class per
 grade, a few 延修 students in grade 4) move through the terms 113-1 … 115-1: a grade up each
-學年度, graduation after grade 3. Each term's roster is the register as it stood at that
-term's end (115-1: at the export). Seniors stay 在學 in their last term's roster: the snapshot
-is taken at 休業式, before graduation, so no row says 畢業.
+學年度, graduation after grade 3 (進修部 延修: grade 4). Each term's roster is the register as
+it stood at that term's end (115-1: at the export). The second-semester rosters of 113 and 114
+are the platform's export after graduation (July): the seniors who graduated that term are
+畢業, with 畢業學年度 the term's 學年度 and 異動日期 the day of the 畢業典禮. metrics.md counts
+them as active in that term, so every figure is what it would be with them still 在學.
+
+A Stint's `status` is the status the student lived the term with (a senior is 在學 until the
+畢業典禮); the other demo modules draw records from it. Only the roster row says 畢業.
 
 Status changes, drawn per term: 轉出 and 退學 (the student leaves the register), 休學 (on
 leave for one term, or a year and then 復學 a year behind), 重讀 (repeating a grade from the
@@ -20,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dashboard.demo_calendar import EXPORT_DAY, TERMS, Stream, iso
+from dashboard.demo_calendar import EXPORT_DAY, TERMS, Stream, Term, iso
 from dashboard.demo_names import address, national_id, person_name, with_hkscs
 from dashboard.kinds import ACTIVE_STATUSES
 
@@ -62,6 +67,7 @@ class Stint:
     status: str = "在學"
     changed_on: date | None = None
     seat: int = 0
+    graduated: bool = False  # graduated at the end of this term: the roster row says 畢業
 
     @property
     def active(self) -> bool:
@@ -179,7 +185,25 @@ def build_students(s: Stream) -> list[Student]:
                 x.seat = seat
     for st in s.sample([x for x in reg.students if x.gender == "男"], 9):
         st.name = with_hkscs(s, st.name)
+    _graduate(by_number)
     return by_number
+
+
+def graduation_day(t: Term) -> date:
+    """畢業典禮: the Friday three to four weeks before the second semester's 休業式."""
+    d = t.closing - timedelta(days=21)
+    return d - timedelta(days=(d.weekday() - 4) % 7)
+
+
+def _graduate(students: list[Student]) -> None:
+    """Mark who graduated: a student in grade 3 or above whose last row is a second semester
+    before the last term, 在籍 in it (借讀 guests go back to their own school). Draws nothing."""
+    last = len(TERMS) - 1
+    for st in students:
+        k = max(st.stints)
+        x = st.stints[k]
+        if k < last and TERMS[k].sem == 2 and x.grade >= 3 and x.active and x.status != "借讀":
+            x.graduated = True
 
 
 def _term_events(reg: _Registry, k: int) -> None:
@@ -242,6 +266,7 @@ def roster_rows(students: list[Student]) -> list[dict[str, str]]:
             x = st.stints.get(t.index)
             if x is None:
                 continue
+            status, changed_on = ("畢業", graduation_day(t)) if x.graduated else (x.status, x.changed_on)
             rows.append(
                 {
                     "學年度": str(t.year),
@@ -255,9 +280,9 @@ def roster_rows(students: list[Student]) -> list[dict[str, str]]:
                     "年級": str(x.grade),
                     "班級": x.class_name,
                     "座號": str(x.seat),
-                    "學籍狀態": x.status,
-                    "異動日期": iso(x.changed_on),
-                    "畢業學年度": "",
+                    "學籍狀態": status,
+                    "異動日期": iso(changed_on),
+                    "畢業學年度": str(t.year) if x.graduated else "",
                     "通訊地址": st.address,
                 }
             )

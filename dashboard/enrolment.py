@@ -1,13 +1,15 @@
 """學籍異動 (補充規定第九點): the students of a semester whose 學籍狀態 is not 在學 or changed in
 it, and how the 在籍 rule of metrics.md counts each of them and their rows.
 
-A student is 在籍 in a semester when their roster row's 學籍狀態 is one of ACTIVE_STATUSES
-(在學, 復學, 轉入, 重讀, 借讀); only those count in any rate. 課程學習成果 follow the semester's
-status (A(S)); 多元表現 and 收訖確認 are per 學年度 and follow A(Y), the students 在籍 in either
-semester of the year, so a student who 休學 in the second semester still has the year's
-多元表現 counted. The counting is `queries/enrolment_changes.sql`; this module turns it into
-records with the reason in words and the tables the page shows and exports. It must not import
-streamlit.
+A student is active in a semester when their roster row's 學籍狀態 is one of ACTIVE_STATUSES
+(在學, 復學, 轉入, 重讀, 借讀), or is 畢業 with 畢業學年度 the row's own 學年度: a roster exported
+after graduation marks the seniors 畢業 in their last semester, and they still count in it. Only
+active students count in any rate. 課程學習成果 follow the semester's row (A(S)); 多元表現 and
+收訖確認 are per 學年度 and follow A(Y), the students active in either semester of the year, so
+a student who 休學 in the second semester still has the year's 多元表現 counted. Whether a row
+is active is decided by the macros of migration 009, never here. The counting is
+`queries/enrolment_changes.sql`; this module turns it into records with the reason in words
+and the tables the page shows and exports. It must not import streamlit.
 """
 
 from __future__ import annotations
@@ -40,8 +42,13 @@ REASONS: dict[str, str] = {
     "轉出": f"已轉出本校，不屬{_ACTIVE_RULE}；本學期的紀錄不計入任何比率（分母與分子都不算）。",
     "休學": f"休學中，不屬{_ACTIVE_RULE}；本學期的紀錄不計入任何比率（分母與分子都不算）。",
     "退學": f"已退學，不屬{_ACTIVE_RULE}；本學期的紀錄不計入任何比率（分母與分子都不算）。",
-    "畢業": f"已畢業，不屬{_ACTIVE_RULE}；本學期的紀錄不計入任何比率（分母與分子都不算）。",
+    "畢業": (
+        f"已於較早學年度畢業（或未填畢業學年度），不屬{_ACTIVE_RULE}；"
+        "本學期的紀錄不計入任何比率（分母與分子都不算）。"
+    ),
 }
+# A 畢業 row of its own 畢業學年度: the roster was exported after graduation (metrics.md).
+_GRADUATED_COUNTED = "{year}學年度畢業：畢業當學年度仍計入，本學期的紀錄計入各項比率。"
 _YEAR_NOTE_ACTIVE = "同學年度另一學期在籍，所以本學年度的多元表現與收訖確認仍計入。"
 _YEAR_NOTE_INACTIVE = "本學年度兩個學期都不在籍，多元表現與收訖確認也不計入。"
 
@@ -56,6 +63,7 @@ class EnrolmentChange:
     class_name: str
     status: str
     changed_on: date | None
+    graduation_year: int | None  # 畢業學年度, set on 畢業 rows
     previous_status: str | None  # the row of the semester before; None when there is none
     active_in_semester: bool
     active_in_year: bool
@@ -76,6 +84,8 @@ class EnrolmentChange:
 
     @property
     def reason(self) -> str:
+        if self.status == "畢業" and self.counted and self.graduation_year is not None:
+            return _GRADUATED_COUNTED.format(year=self.graduation_year)
         text = REASONS.get(self.status, f"學籍狀態「{self.status}」不屬{_ACTIVE_RULE}，紀錄不計入任何比率。")
         if not self.active_in_semester:
             text += _YEAR_NOTE_ACTIVE if self.active_in_year else _YEAR_NOTE_INACTIVE
@@ -113,6 +123,7 @@ def changes(
             class_name=r["class_name"],
             status=r["status"],
             changed_on=_as_date(r["status_changed_on"]),
+            graduation_year=None if r["graduation_year"] is None else int(r["graduation_year"]),
             previous_status=r["previous_status"],
             active_in_semester=bool(r["active_in_semester"]),
             active_in_year=bool(r["active_in_year"]),
@@ -164,16 +175,21 @@ def detail_table(items: Sequence[EnrolmentChange], *, show_names: bool) -> pd.Da
 
 
 def summary_table(items: Sequence[EnrolmentChange]) -> pd.DataFrame:
-    """Counts by 學籍狀態 and whether counted, with the rows each status brings in or leaves out."""
+    """Counts by 學籍狀態 and whether counted, with the rows each status brings in or leaves out.
+
+    One 學籍狀態 can give two lines: 畢業 counts in its own 畢業學年度 and not in a later one."""
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    statuses = sorted({c.status for c in items}, key=lambda s: (order.get(s, len(order)), s))
+    groups = sorted(
+        {(c.status, c.counting) for c in items},
+        key=lambda g: (order.get(g[0], len(order)), g[0], g[1] != COUNTED),
+    )
     rows = []
-    for status in statuses:
-        group = [c for c in items if c.status == status]
+    for status, counting in groups:
+        group = [c for c in items if c.status == status and c.counting == counting]
         rows.append(
             {
                 "學籍狀態": status,
-                "計入": group[0].counting,
+                "計入": counting,
                 "人數": len(group),
                 "課程學習成果 計入": sum(c.outcomes_counted for c in group),
                 "課程學習成果 不計入": sum(c.outcomes_left_out for c in group),

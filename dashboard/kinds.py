@@ -121,7 +121,8 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "training_type": {s: () for s in ("宣導說明", "系統操作訓練", "專業研習")},
 }
 
-# 學籍狀態 values that count as enrolled (在籍) for every rate (metrics.md).
+# 學籍狀態 values that count as enrolled (在籍) for every rate (metrics.md). A 畢業 row also counts
+# in its own 畢業學年度; that rule is the SQL macro counts_as_active (migration 009), never Python.
 ACTIVE_STATUSES: tuple[str, ...] = ("在學", "復學", "轉入", "重讀", "借讀")
 SEMESTER_ALIASES: dict[str, int] = {
     "上": 1,

@@ -1,10 +1,12 @@
 """紙本通知 (補充規定第十一點(四)): students who have left and still have 未確認 receipts.
 
 Who has left (queries/notice_recipients.sql): a student whose latest roster row, over every
-semester in the database, has 學籍狀態 轉出, 退學, 休學 or 畢業; or whose latest row is 第2學期 of
+semester in the database, has 學籍狀態 轉出, 退學, 休學 or 畢業 — a roster exported after
+graduation marks the seniors 畢業 (with 畢業學年度 and 異動日期, the day they left), so every
+graduate is found, 進修部 seniors who end in grade 3 included; or whose latest row is 第2學期 of
 a 學年度 before the current one (the 學年度 of 資料截至) in the final grade — 日間部 grade 3,
-進修部 grade 4 when that year has a grade 4, else 3 — a graduate the roster snapshot taken at
-休業式 still lists as 在學.
+進修部 grade 4 when that year has a grade 4, else 3 — a graduate a roster taken before
+graduation still lists as 在學.
 
 The deadline of a receipt is the 收訖確認 end of its 學年度/學期 (學期 2's for a per-year
 roster), the 部別's own row first. Students get at least receipt_window_min_days days from

@@ -9,17 +9,7 @@
 -- returns: one row per teacher with at least one submitted item, ordered by teacher_code:
 --          teacher_code, teacher_name (NULL when not in 教職員名冊), submitted_count,
 --          on_time_count, eligible
-with roster as (
-    select
-        semester,
-        student_no,
-        division,
-        status
-    from students
-    where school_year = $year
-),
-
-sent_outcomes as (
+with sent_outcomes as (
     select
         semester,
         student_no,
@@ -56,13 +46,19 @@ commendation_rules as (
     where effective_from_year <= $year
 ),
 
+-- A(S) of each semester of the year (the macros of migrations 002 and 009)
 active_students as (
     select
-        semester,
+        1 as semester,
         student_no,
         division
-    from roster
-    where list_contains($active_statuses, status)
+    from active_students_of_semester($year, 1, null, $active_statuses)
+    union all
+    select
+        2 as semester,
+        student_no,
+        division
+    from active_students_of_semester($year, 2, null, $active_statuses)
 ),
 
 judged_outcomes as (

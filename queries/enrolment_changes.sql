@@ -1,14 +1,16 @@
 -- purpose: 學籍異動 of a semester (Art. 9): the roster rows whose 學籍狀態 is not 在學, or that
 --          changed to 在學 inside the semester (異動日期 within Aug 1 – Jan 31 / Feb 1 – Jul 31),
---          with whether the student is 在籍 in the semester and in the 學年度 (metrics.md) and
+--          with whether the student is active in the semester and in the 學年度 (A(S) and A(Y)
+--          of metrics.md, through their macros: a 畢業 row of its own 畢業學年度 is active) and
 --          how many of their rows each rate therefore counts or leaves out: 課程學習成果 of the
 --          semester (A(S)), 多元表現 and 收訖確認 of the 學年度 (A(Y))
 -- params: $year INTEGER, $semester INTEGER, $division VARCHAR (NULL = 全校),
 --         $active_statuses VARCHAR[]
 -- returns: one row per student with such a row (ordered by 班級, 學號): student_no, name,
---          division, department, grade, class_name, status, status_changed_on, previous_status,
---          active_in_semester, active_in_year, outcomes_counted, outcomes_left_out,
---          diverse_counted, diverse_left_out, receipts_counted, receipts_left_out
+--          division, department, grade, class_name, status, status_changed_on, graduation_year,
+--          previous_status, active_in_semester, active_in_year, outcomes_counted,
+--          outcomes_left_out, diverse_counted, diverse_left_out, receipts_counted,
+--          receipts_left_out
 with semester_window as (
     select
         case when $semester = 1
@@ -30,7 +32,8 @@ roster as (
         grade,
         class_name,
         status,
-        status_changed_on
+        status_changed_on,
+        graduation_year
     from students
     where school_year = $year
       and semester = $semester
@@ -53,6 +56,11 @@ previous as (
     from students
     where school_year = case when $semester = 1 then $year - 1 else $year end
       and semester = case when $semester = 1 then 2 else 1 end
+),
+
+semester_active as (
+    select student_no
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
 ),
 
 year_active as (
@@ -92,7 +100,7 @@ flagged as (
     select
         changed.*,
         previous.previous_status,
-        list_contains($active_statuses, changed.status) as active_in_semester,
+        semester_active.student_no is not null as active_in_semester,
         year_active.student_no is not null as active_in_year,
         coalesce(semester_outcomes.row_count, 0) as outcome_rows,
         coalesce(year_diverse.row_count, 0) as diverse_rows,
@@ -100,6 +108,8 @@ flagged as (
     from changed
     left join previous
         on previous.student_no = changed.student_no
+    left join semester_active
+        on semester_active.student_no = changed.student_no
     left join year_active
         on year_active.student_no = changed.student_no
     left join semester_outcomes
@@ -120,6 +130,7 @@ final as (
         class_name,
         status,
         status_changed_on,
+        graduation_year,
         previous_status,
         active_in_semester,
         active_in_year,

@@ -1,9 +1,10 @@
 -- purpose: 紙本通知 (補充規定第十一點(四)): the 未確認 收訖確認 rows of students who have left, with
 --          where to send the notice and the 收訖確認 end date of the receipt's semester.
 --          A student has left when the latest roster row (over all semesters) has 學籍狀態
---          轉出 / 退學 / 休學 / 畢業, or when it is 第2學期 of a 學年度 before the one of $as_of in
---          the final grade (日間部 3; 進修部 4 when that year's 第2學期 has grade 4, else 3):
---          a graduate the roster snapshot still lists as 在學. The receipt's deadline is the
+--          轉出 / 退學 / 休學 / 畢業 (a roster exported after graduation marks the graduates 畢業),
+--          or when it is 第2學期 of a 學年度 before the one of $as_of in the final grade
+--          (日間部 3; 進修部 4 when that year's 第2學期 has grade 4, else 3): a graduate a roster
+--          taken before graduation still lists as 在學. The receipt's deadline is the
 --          收訖確認 end of (學年度, 學期), 學期 2's for a per-year roster (學期 0); a row for the
 --          student's 部別 overrides one for both (部別 empty).
 -- params: $as_of TIMESTAMP (資料截至; NULL = no graduates by grade), $year INTEGER (NULL = every

@@ -4,20 +4,10 @@
 -- returns: one row per 部別 with students: division, students_count, outcomes_uploaded,
 --          outcomes_passed, outcomes_selected, diverse_uploaded, diverse_selected,
 --          cadres_count, counselling_count, receipts_count
-with graduate_rows as (
-    select
-        student_no,
-        coalesce(graduation_year, school_year) as graduation_year
-    from students
-    where status = '畢業'
-       or graduation_year is not null
-),
-
-cohort as (
+with cohort as (
     select student_no
-    from graduate_rows
-    group by student_no
-    having max(graduation_year) = $year
+    from graduated_students()
+    where graduation_year = $year
 ),
 
 cohort_students as (

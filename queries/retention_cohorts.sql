@@ -1,24 +1,15 @@
 -- purpose: the graduated cohorts still in the database (Art. 8), by 畢業學年度: every 學號 with a
---          roster row whose 學籍狀態 is 畢業 or whose 畢業學年度 is set (see
---          retention_cohort_students), with the cohorts already purged (purge_log) beside them
+--          roster row whose 學籍狀態 is 畢業 or whose 畢業學年度 is set (the macro
+--          graduated_students, migration 009), with the cohorts already purged (purge_log)
+--          beside them
 -- params: none
 -- returns: one row per 畢業學年度, newest last: graduation_year, students_count,
 --          purged_students_count, last_purged_at
-with graduate_rows as (
+with graduates as (
     select
         student_no,
-        coalesce(graduation_year, school_year) as graduation_year
-    from students
-    where status = '畢業'
-       or graduation_year is not null
-),
-
-graduates as (
-    select
-        student_no,
-        max(graduation_year) as graduation_year
-    from graduate_rows
-    group by student_no
+        graduation_year
+    from graduated_students()
 ),
 
 live as (

@@ -28,10 +28,12 @@ def student(
     class_name: str = "機一甲",
     grade: int = 1,
     seat_no: int | None = None,
+    graduation_year: int | None = None,
 ) -> None:
     con.execute(
         "insert into students (school_year, semester, division, student_no, name, department, grade,"
-        " class_name, seat_no, status) values ($y, $s, $d, $no, $name, $dep, $g, $c, $seat, $st)",
+        " class_name, seat_no, status, graduation_year)"
+        " values ($y, $s, $d, $no, $name, $dep, $g, $c, $seat, $st, $gy)",
         {
             "y": year,
             "s": semester,
@@ -43,6 +45,7 @@ def student(
             "c": class_name,
             "seat": seat_no,
             "st": status,
+            "gy": graduation_year,
         },
     )
 

@@ -74,3 +74,25 @@ def test_filters_come_from_the_url(demo_con: duckdb.DuckDBPyConnection) -> None:
         assert set(_table(at)["部別"]) == {"進修部"}
     else:
         assert "沒有需要寄送" in "\n".join(s.value for s in at.success)
+
+
+def test_the_demo_finds_its_graduates_of_113_and_114(demo_con: duckdb.DuckDBPyConnection) -> None:
+    """The demo's 113-2 and 114-2 rosters are exports after graduation: each 畢業 row with a
+    未確認 receipt is a leaver, with the day it left, in both divisions."""
+    graduated = {
+        no: (year, left_on)
+        for no, year, left_on in demo_con.execute(
+            "select student_no, graduation_year, status_changed_on from students where status = '畢業'"
+        ).fetchall()
+    }
+    expected = notices.recipients(demo_con, may_see_addresses=True)
+    demo_con.close()
+    leavers = {r.student_no: r for r in expected if r.reason == "畢業"}
+    found = {no: graduated[no] for no in leavers if no in graduated}
+    assert {year for year, _ in found.values()} == {113, 114}
+    assert all(leavers[no].left_on == left_on for no, (_, left_on) in found.items())
+    assert {leavers[no].division for no in found} == {"日間部", "進修部"}
+    assert all(leavers[no].address for no in found)
+    at = _run({}, "註冊組")
+    assert _metric(at, "畢業") == f"{len(leavers):,}"
+    assert set(found) <= set(_table(at)["學號"])

@@ -107,7 +107,8 @@ def _class_roster(demo_db: Path, year: int, semester: int, class_name: str) -> d
     try:
         rows = con.execute(
             "select student_no, name from students where school_year = $y and semester = $s"
-            " and class_name = $c and list_contains($a, status)",
+            " and class_name = $c"
+            " and (list_contains($a, status) or (status = '畢業' and graduation_year = school_year))",
             {"y": year, "s": semester, "c": class_name, "a": list(ACTIVE_STATUSES)},
         ).fetchall()
     finally:

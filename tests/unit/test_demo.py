@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from dashboard import demo
-from dashboard.demo_names import id_is_valid
 from dashboard.kinds import ACTIVE_STATUSES, KINDS
+from dashboard.normalize import parse_id_number
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT = demo.DEMO_EXPORTED_AT
@@ -64,12 +64,32 @@ def term(row: dict[str, str]) -> str:
     return f"{row['學年度']}-{row['學期']}"
 
 
+def counts_as_active(row: dict[str, str]) -> bool:
+    """metrics.md: 在籍, or 畢業 with 畢業學年度 the row's own 學年度 (graduates count in their last term)."""
+    graduated = row["學籍狀態"] == "畢業" and row["畢業學年度"] == row["學年度"]
+    return row["學籍狀態"] in ACTIVE_STATUSES or graduated
+
+
 def active(data: dict[str, Rows], semester: str, division: str | None = None) -> set[str]:
     return {
         r["學號"]
         for r in data["students"]
-        if term(r) == semester and r["學籍狀態"] in ACTIVE_STATUSES and division in (None, r["部別"])
+        if term(r) == semester and counts_as_active(r) and division in (None, r["部別"])
     }
+
+
+# The national-ID checksum (內政部), written here independently of the generator.
+_ID_TABLE = (
+    "A10 B11 C12 D13 E14 F15 G16 H17 I34 J18 K19 L20 M21 N22 O35 P23 Q24 R25 S26 T27 U28 V29 W32 X30 Y31 Z33"
+)
+ID_LETTERS = {pair[0]: int(pair[1:]) for pair in _ID_TABLE.split()}
+
+
+def passes_id_checksum(value: str) -> bool:
+    code = ID_LETTERS[value[0]]
+    total = code // 10 + (code % 10) * 9
+    total += sum(int(d) * w for d, w in zip(value[1:9], (8, 7, 6, 5, 4, 3, 2, 1), strict=True))
+    return (total + int(value[9])) % 10 == 0
 
 
 def phase_end(data: dict[str, Rows], semester: str, phase: str, division: str = "") -> date:
@@ -133,26 +153,48 @@ def test_roster_is_a_large_vocational_school(data: dict[str, Rows]) -> None:
     assert {r["學號"][:3] for r in roster} == {"111", "112", "113", "114", "115"}
     assert all(re.fullmatch(r"\d{7}", r["學號"]) and r["通訊地址"] for r in roster)
     ids = {r["學號"]: r["身分證號"] for r in roster}
-    assert all(id_is_valid(v) for v in ids.values()) and len(set(ids.values())) == len(ids)
+    assert len(set(ids.values())) == len(ids)
     assert any(ch in r["姓名"] for r in roster for ch in "堃喆峯")
     statuses = Counter(r["學籍狀態"] for r in roster)
-    assert {"轉入", "轉出", "休學", "復學", "退學", "重讀", "借讀"} <= set(
-        statuses
-    ) and "畢業" not in statuses
+    assert {"轉入", "轉出", "休學", "復學", "退學", "重讀", "借讀", "畢業"} <= set(statuses)
     assert all(r["異動日期"] for r in roster if r["學籍狀態"] != "在學")
 
 
-def test_seniors_graduate_and_stay_on_their_last_roster(data: dict[str, Rows]) -> None:
-    seniors = {
-        r["學號"]
-        for r in data["students"]
-        if term(r) == "113-2"
-        and r["年級"] == "3"
-        and r["部別"] == "日間部"
-        and r["學籍狀態"] in ACTIVE_STATUSES
-    }
-    later = {r["學號"] for r in data["students"] if r["學年度"] == "114"}
-    assert len(seniors) > 700 and not seniors & later
+def test_every_national_id_fails_the_checksum_but_has_the_importers_form(data: dict[str, Rows]) -> None:
+    """No demo 身分證號 can be a real person's: each fails the checksum on purpose."""
+    assert passes_id_checksum("A123456789") and not passes_id_checksum("A123456788")  # the check works
+    ids = {r["身分證號"] for r in data["students"]}
+    assert len(ids) > 4000
+    assert [v for v in ids if passes_id_checksum(v)] == []
+    assert all(parse_id_number(v) == v and v[1] in "12" for v in ids)
+
+
+def test_seniors_graduate_on_the_post_graduation_roster(data: dict[str, Rows]) -> None:
+    """113-2 and 114-2 are exported after graduation: the seniors who leave are 畢業 with
+    畢業學年度 that year and the day of the 畢業典禮; no one else is 畢業, and none returns."""
+    roster = data["students"]
+    graduated = [r for r in roster if r["學籍狀態"] == "畢業"]
+    assert {term(r) for r in graduated} == {"113-2", "114-2"}
+    assert all(r["畢業學年度"] == r["學年度"] and r["異動日期"] for r in graduated)
+    assert all(not r["畢業學年度"] for r in roster if r["學籍狀態"] != "畢業")
+    for semester, year in (("113-2", "113"), ("114-2", "114")):
+        day = {r["學號"] for r in graduated if term(r) == semester and r["部別"] == "日間部"}
+        night = {r["學號"] for r in graduated if term(r) == semester and r["部別"] == "進修部"}
+        later = {r["學號"] for r in roster if r["學年度"] > year}
+        assert len(day) > 700 and len(night) > 100 and not (day | night) & later
+        # Every 日間部 senior still 在籍 at the term's end graduated (借讀 guests go home).
+        seniors = {
+            r["學號"]
+            for r in roster
+            if term(r) == semester and r["部別"] == "日間部" and r["年級"] == "3" and counts_as_active(r)
+        }
+        guests = {r["學號"] for r in roster if term(r) == semester and r["學籍狀態"] == "借讀"}
+        assert seniors - guests == day
+    # 進修部 延修: grade-3 students staying a fourth year are 在學 in 113-2, not 畢業.
+    fourth = {r["學號"] for r in roster if term(r) == "114-1" and r["年級"] == "4"}
+    assert fourth and all(
+        r["學籍狀態"] != "畢業" for r in roster if term(r) == "113-2" and r["學號"] in fourth
+    )
 
 
 def test_staff_roster(data: dict[str, Rows]) -> None:
@@ -339,7 +381,3 @@ def test_cells_with_commas_quotes_or_line_breaks_are_quoted(tmp_path: Path) -> N
         demo.write_csv(path, trainings, rows)
         with path.open(encoding="utf-8", newline="") as f:
             assert list(csv.DictReader(f)) == rows
-
-
-def test_national_id_check_digit() -> None:
-    assert id_is_valid("A123456789") and not id_is_valid("A123456788") and not id_is_valid("A323456789")

@@ -108,6 +108,25 @@ def test_who_has_left_and_why(school: duckdb.DuckDBPyConnection) -> None:
     assert got["A06"].contact_unit == "進修部教務組" and got["A02"].contact_unit == "教務處註冊組"
 
 
+def test_a_post_graduation_roster_names_every_graduate(school: duckdb.DuckDBPyConnection) -> None:
+    """The 114-2 roster exported after graduation: seniors are 畢業 with 畢業學年度 114. A05 (進修部
+    grade 3 in a year with a grade 4) is found only that way; A03's row says when they left."""
+    school.execute(
+        "update students set status = '畢業', graduation_year = 114, status_changed_on = $on"
+        " where student_no in ('A03', 'A05') and school_year = 114 and semester = 2",
+        {"on": date(2026, 6, 5)},
+    )
+    f.receipt(school, "A03", "多元表現", "未確認", year=114, semester=0)
+    got = _by_no(school)
+    assert (got["A05"].reason, got["A05"].left_on) == ("畢業", date(2026, 6, 5))
+    assert (got["A03"].reason, got["A03"].left_on) == ("畢業", date(2026, 6, 5))
+    assert [(p.school_year, p.semester, p.roster) for p in got["A05"].receipts] == [(114, 2, "修課紀錄")]
+    # Exported in July, inside 學年度 114: the 畢業 rows are leavers already, a 在學 senior is not.
+    july = notices.recipients(school, as_of=datetime(2026, 7, 20, 9, 0), may_see_addresses=False)
+    assert {"A03", "A05"} <= {r.student_no for r in july}
+    assert "A06" not in {r.student_no for r in july}  # grade 4, still 在學: not yet known to have left
+
+
 def test_only_unconfirmed_receipts_are_listed(school: duckdb.DuckDBPyConnection) -> None:
     got = _by_no(school)
     assert [(p.school_year, p.semester, p.roster) for p in got["A01"].receipts] == [(113, 0, "課程學習成果")]

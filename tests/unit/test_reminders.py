@@ -41,7 +41,7 @@ def _independent_counts(
         join students s
           on s.school_year = o.school_year and s.semester = o.semester and s.student_no = o.student_no
         where o.school_year = $y and o.semester = $s and o.cert_status = '認證中'
-          and list_contains($active, s.status)
+          and (list_contains($active, s.status) or (s.status = '畢業' and s.graduation_year = s.school_year))
           and ($div is null or s.division = $div)
         """,
         {"y": year, "s": semester, "div": division, "active": list(ACTIVE_STATUSES)},

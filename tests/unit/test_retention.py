@@ -93,6 +93,19 @@ def test_cohorts_and_seal_dates(school: Con) -> None:
     assert cohorts[108].label == "108學年度畢業"
 
 
+def test_a_post_graduation_roster_gives_the_cohort_by_its_graduation_year(school: Con) -> None:
+    """The platform's export after graduation: 畢業 with 畢業學年度 113 in 113-2. A later roster
+    that still lists the student as 畢業 of 113 does not move them to a later cohort."""
+    f.student(school, "K1", 113, 1, grade=3)
+    f.student(school, "K1", 113, 2, grade=3, status="畢業", graduation_year=113)
+    f.student(school, "K2", 113, 2, grade=3, division="進修部", status="畢業", graduation_year=113)
+    f.student(school, "K2", 114, 1, grade=3, division="進修部", status="畢業", graduation_year=113)
+    cohorts = {c.graduation_year: c for c in retention.cohorts(school)}
+    assert sorted(cohorts) == [108, 109, 113]
+    assert cohorts[113].students_count == 2 and cohorts[113].sealed_until == date(2030, 7, 31)
+    assert not retention.eligible(cohorts[113], date(2026, 11, 16))
+
+
 def test_seal_date_follows_the_rule_in_force_for_the_cohort(school: Con) -> None:
     f.rule(school, "retention_years_after_graduation", 6, 109)
     cohorts = {c.graduation_year: c for c in retention.cohorts(school)}
