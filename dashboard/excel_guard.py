@@ -79,6 +79,14 @@ def text_refusal(size: int, limits: Limits) -> Refused:
     )
 
 
+def check_workbook(cells: int, text: int, limits: Limits) -> None:
+    """The totals over every sheet of one workbook, whichever format it came in."""
+    if cells > limits.max_cells:
+        raise total_refusal(cells, limits)
+    if text > limits.max_text_bytes:
+        raise text_refusal(text, limits)
+
+
 class Extent:
     """Cells placed so far in one sheet: how many rows and columns from A1 they span."""
 

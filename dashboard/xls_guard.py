@@ -21,9 +21,8 @@ from dashboard.excel_guard import (
     Extent,
     Limits,
     Refused,
+    check_workbook,
     strings_refusal,
-    text_refusal,
-    total_refusal,
 )
 
 _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
@@ -64,10 +63,7 @@ def check_xls(data: bytes, limits: Limits) -> None:
         extent.check(name, limits)
         cells += extent.rows * extent.columns
         text += extent.text
-    if cells > limits.max_cells:
-        raise total_refusal(cells, limits)
-    if text > limits.max_text_bytes:
-        raise text_refusal(text, limits)
+    check_workbook(cells, text, limits)
 
 
 def _u16(data: memoryview | bytes, at: int) -> int:

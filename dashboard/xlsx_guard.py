@@ -22,10 +22,10 @@ from dashboard.excel_guard import (
     Extent,
     Limits,
     Refused,
+    check_workbook,
     mb,
     strings_refusal,
     text_refusal,
-    total_refusal,
 )
 
 NOT_XLSX = (
@@ -80,10 +80,7 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
             extent.check(sheet, limits)
             cells += extent.rows * extent.columns
             text += extent.text
-        if cells > limits.max_cells:
-            raise total_refusal(cells, limits)
-        if text > limits.max_text_bytes:
-            raise text_refusal(text, limits)
+        check_workbook(cells, text, limits)
 
 
 _ZIP_ERRORS = (

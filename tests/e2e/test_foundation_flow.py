@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.demo import DEMO_DIR
-from tests.e2e.ui import idle
+from tests.e2e.ui import idle, upload_and_check
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -72,10 +72,7 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     upload, changed = _roster_with_suspensions(tmp_path)
     page.get_by_role("link", name="資料匯入").click()
     page.get_by_role("heading", name="資料匯入").wait_for()
-    page.locator("input[type=file]").set_input_files(str(upload))
-    page.get_by_text(upload.name).wait_for()
-    idle(page)
-    page.get_by_role("button", name="檢查檔案").click()
+    upload_and_check(page, upload)
     try:
         page.get_by_text("檢查通過").wait_for(timeout=60_000)
     except Exception:
@@ -116,10 +113,7 @@ def test_a_broken_excel_file_lists_every_problem_and_writes_nothing(
     page.get_by_role("button", name="登入").click()
     page.get_by_role("heading", name="資料匯入").wait_for(timeout=30_000)
     idle(page)
-    page.locator("input[type=file]").set_input_files(str(bad))
-    page.get_by_text(bad.name).wait_for()
-    idle(page)
-    page.get_by_role("button", name="檢查檔案").click()
+    upload_and_check(page, bad)
     page.get_by_text("發現 2 個問題，尚未寫入任何資料").wait_for(timeout=60_000)
     page.get_by_text("匯出問題清單").wait_for(timeout=30_000)
     page.wait_for_function(

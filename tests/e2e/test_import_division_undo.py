@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.demo import DEMO_DIR
 from dashboard.kinds import ACTIVE_STATUSES
-from tests.e2e.ui import idle, open_signed_in
+from tests.e2e.ui import idle, open_signed_in, upload_and_check
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -62,10 +62,7 @@ def test_a_one_division_import_leaves_the_other_alone_and_undo_gives_everything_
     upload, rows, dropped = _night_roster(tmp_path)
 
     _to_import_page(page)
-    page.locator("input[type=file]").set_input_files(str(upload))
-    page.get_by_text(upload.name).wait_for()
-    idle(page)
-    page.get_by_role("button", name="檢查檔案").click()
+    upload_and_check(page, upload)
     page.get_by_text("檢查通過").wait_for(timeout=60_000)
     page.get_by_text("匯入後將整批取代下列範圍").wait_for()
     idle(page)
@@ -133,10 +130,7 @@ def test_a_far_corner_sheet_is_refused_in_chinese_and_the_server_stays_up(
     context, page = open_signed_in(browser, server, "/import_data", "registry", "資料匯入")
     upload = _far_corner_xlsx(tmp_path / "名冊（延伸到最後一格）.xlsx")
     assert upload.stat().st_size < 10_000
-    page.locator("input[type=file]").set_input_files(str(upload))
-    page.get_by_text(upload.name).wait_for()
-    idle(page)
-    page.get_by_role("button", name="檢查檔案").click()
+    upload_and_check(page, upload)
     page.get_by_text("尚未寫入任何資料").wait_for(timeout=60_000)
     idle(page)
     page.wait_for_timeout(500)

@@ -47,3 +47,11 @@ def open_signed_in(browser: Any, server: str, path: str, user: str, heading: str
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
     idle(page)
     return context, page
+
+
+def upload_and_check(page: Any, path: Any) -> None:
+    """On 資料匯入: choose `path` in the uploader, wait for it to arrive, press 檢查檔案."""
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text(path.name).wait_for()
+    idle(page)
+    page.get_by_role("button", name="檢查檔案").click()
