@@ -7,6 +7,7 @@ signed-in user placed in session state; the router and its sign-in gate get test
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -200,3 +201,46 @@ def test_overview_meetings_panel_equals_the_compliance_core(demo_db: Path) -> No
     assert all(label in texts(at) for label in expected.sessions)
     compact = page_test("pages.overview", query={"semester": "114-2", "view": "compact"}).run()
     assert f"已開 {expected.meeting_count} 次" in texts(compact)
+
+
+def _cli_metrics(demo_db: Path, *args: str) -> dict[str, Any]:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "metrics", *args, "--db", str(demo_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+@pytest.mark.parametrize("semester", ["113-2", "114-2"])
+def test_the_cli_and_the_overview_agree_in_a_graduation_semester(demo_db: Path, semester: str) -> None:
+    """The regenerated demo's post-graduation semesters: every card on 總覽 shows what
+    `python -m dashboard metrics` prints, for the whole school and each division."""
+    from ui.common import count, percent
+
+    year = semester.split("-")[0]
+    expected = []
+    for division in (None, "日間部", "進修部"):
+        extra = ("--division", division) if division else ()
+        sem = _cli_metrics(demo_db, "--semester", semester, *extra)
+        yr = _cli_metrics(demo_db, "--year", year, *extra)
+        out = sem["outcomes"]
+        expected += [
+            count(sem["students_active"]),
+            percent(out["upload_rate"]),
+            percent(out["certification_rate"]),
+            percent(out["on_time_rate"]),
+            count(out["pending"]),
+            percent(yr["selection"]["selection_rate"]),
+        ]
+    at = page_test("pages.overview", query={"semester": semester}).run()
+    assert not at.exception
+    assert [m.value for m in at.metric[:18]] == expected
