@@ -19,7 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dashboard import auth, db, metrics
+from dashboard import auth, db
+from dashboard.measures import metrics
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 DIVISIONS = ("日間部", "進修部")
@@ -52,7 +53,7 @@ def _say(message: str) -> None:
 
 
 def _parse_timestamp(text: str) -> datetime:
-    from dashboard.normalize import parse_timestamp_text
+    from dashboard.ingest.normalize import parse_timestamp_text
 
     value = parse_timestamp_text(text)
     if value is None:
@@ -132,7 +133,7 @@ def _ask_yes(question: str) -> bool:
 
 
 def cmd_import(args: argparse.Namespace, con: Any) -> int:
-    from dashboard import importer, undo
+    from dashboard.ingest import importer, undo
 
     if args.history:
         _emit([_history_entry(e) for e in undo.history(con)])
@@ -236,7 +237,7 @@ def cmd_eligibility(args: argparse.Namespace, con: Any) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, con: Any) -> int:
-    from dashboard import demo_build
+    from dashboard.demo import build as demo_build
 
     summary = demo_build.build(con, progress=lambda f, m: _say(f"[{f:4.0%}] {m}"))
     _emit(summary)

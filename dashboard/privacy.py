@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.normalize import clean
+from dashboard.ingest.normalize import clean
 
 SECRET_ENV = "PORTFOLIO_SECRET"
 SECRET_FILE = ".secret_key"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, committee, db
+from dashboard import auth, db
+from dashboard.records import committee
 from ui import state
 from ui.common import excel_download, school_years, url_select
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.kinds import KINDS_BY_KEY
+from dashboard.ingest.kinds import KINDS_BY_KEY
 from ui import state
 from ui.common import as_of_caption, excel_download
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, deputies, metrics
+from dashboard import auth
+from dashboard.measures import metrics
+from dashboard.records import deputies
 from ui import state
 from ui.common import as_of_caption, excel_download, school_years, url_select
 

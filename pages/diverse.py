@@ -9,7 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth, diverse, exports, metrics
+from dashboard import auth
+from dashboard.documents import exports
+from dashboard.measures import diverse, metrics
 from dashboard.privacy import mask_name
 from ui import state
 from ui.common import (

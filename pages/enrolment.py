@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import enrolment, exports, metrics
+from dashboard.documents import exports
+from dashboard.measures import enrolment, metrics
 from ui import state
 from ui.common import as_of_caption, division_picker, excel_download, semester_picker, show_names
 

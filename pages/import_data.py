@@ -2,8 +2,8 @@
 anything is written, confirm; and the import history, where the latest import of a scope can be
 undone.
 
-Validation, the replace plan, writing and undo happen in the core (dashboard.importer,
-dashboard.preview, dashboard.undo): all or nothing, one transaction each. This page only
+Validation, the replace plan, writing and undo happen in the core (dashboard.ingest.importer,
+dashboard.ingest.preview, dashboard.ingest.undo): all or nothing, one transaction each. This page only
 collects the files, shows the report and the plan, and passes the clerk's confirmation on. The
 check's report is kept in session state, so ticking the confirmation box (a rerun) keeps it on
 screen.
@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import importer, preview, scopes, undo
 from dashboard.formatting import EMPTY, count, roc_datetime
-from dashboard.readers import TAIPEI
-from dashboard.validate import Problem
+from dashboard.ingest import importer, preview, scopes, undo
+from dashboard.ingest.readers import TAIPEI
+from dashboard.ingest.validate import Problem
 from ui import state
 from ui.common import as_of_caption, excel_download
 

@@ -10,7 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, meetings
+from dashboard import auth
+from dashboard.records import meetings
 from ui import meeting_form, meeting_panels, state
 from ui.common import excel_download, url_select
 
@@ -70,7 +71,7 @@ def _list(user: auth.User, year: int, today: date) -> None:
 
 
 def _exports(m: meetings.Meeting) -> None:
-    from dashboard import minutes  # python-docx and the font load only when minutes are exported
+    from dashboard.documents import minutes
 
     con = state.connection()
     cols = st.columns(2)

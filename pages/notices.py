@@ -7,7 +7,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import letters, metrics, notices
+from dashboard.documents import letters
+from dashboard.measures import metrics
+from dashboard.registry import notices
 from ui import state
 from ui.common import as_of_caption, division_picker, excel_download, roc_datetime, show_names, url_select
 

@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, metrics, targets
+from dashboard.documents import exports
+from dashboard.measures import metrics, targets
 from ui import meeting_panels, schedule_panels, state
 from ui.common import (
     DIVISION_OPTIONS,

@@ -2,8 +2,8 @@
 stage's 作業期程, the timeline, the lists behind the headline counts, and the drill-down
 全校 → 部別 → 科別 → 班級 → students.
 
-Every figure comes from dashboard.pipeline, which reads dashboard.metrics, so the page agrees
-with the command line. The scope lives in the URL (?semester=115-1&division=日間部&department=
+Every figure comes from dashboard.measures.pipeline, which reads dashboard.measures.metrics, so
+the page agrees with the command line. The scope lives in the URL (?semester=115-1&division=日間部&department=
 機械科&class=機一甲), so a link opens the same level.
 """
 
@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, metrics, pipeline
-from dashboard import pipeline_tables as tables
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard.documents import exports
+from dashboard.ingest.kinds import ACTIVE_STATUSES
+from dashboard.measures import metrics, pipeline
+from dashboard.measures import pipeline_tables as tables
 from ui import schedule_panels, state
 from ui.common import (
     as_of_caption,

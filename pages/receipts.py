@@ -2,7 +2,7 @@
 unconfirmed (the platform's {名冊}_確認人數 / {名冊}_回報人數), and the dispute list with each
 report's age against the 3-day answer limit and the unit that must help (regulation Art. 7(3)).
 
-Figures come from dashboard.receipts, whose per-class counts add up to metrics.year_metrics.
+Figures come from dashboard.registry.receipts, whose per-class counts add up to metrics.year_metrics.
 Filters live in the URL (?roster=…&class=…&dispute=overdue), so a link opens the same view.
 """
 
@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, metrics, receipts
+from dashboard.documents import exports
+from dashboard.measures import metrics
 from dashboard.privacy import mask_name
+from dashboard.registry import receipts
 from ui import state
 from ui.common import (
     as_of_caption,

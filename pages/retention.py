@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import retention
 from dashboard.auth import User
+from dashboard.registry import retention
 from ui import state
 from ui.common import as_of_caption, roc_datetime
 

@@ -10,7 +10,10 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, metrics, schedule, schedule_publish, selfchecks
+from dashboard import auth
+from dashboard.documents import schedule_publish
+from dashboard.measures import metrics
+from dashboard.records import schedule, selfchecks
 from ui import schedule_form, schedule_panels, state
 from ui.common import as_of_caption, excel_download, url_select
 

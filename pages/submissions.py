@@ -1,7 +1,7 @@
 """提交: the rosters the school owes the central database in a 學年度 (regulation Art. 7(2)), per
 部別, with the unit responsible, where each stands as of 資料截至, and every 提交紀錄 attempt.
 
-Figures come from dashboard.submissions, which reads metrics.year_metrics, so the page agrees
+Figures come from dashboard.registry.submissions, which reads metrics.year_metrics, so the page agrees
 with the command line. A roster still owed is listed first and coloured like a late one.
 """
 
@@ -13,7 +13,9 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, metrics, submissions
+from dashboard.documents import exports
+from dashboard.measures import metrics
+from dashboard.registry import submissions
 from ui import state
 from ui.common import as_of_caption, count, division_picker, excel_download, semester_picker
 

@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import exports, metrics, reminders
-from dashboard.teachers import AGE_BUCKETS, FAIL_REASONS, NO_REASON, UNIT_FOR_DIVISION, TeacherStatus
+from dashboard.documents import exports, reminders
+from dashboard.measures import metrics
+from dashboard.measures.teachers import AGE_BUCKETS, FAIL_REASONS, NO_REASON, UNIT_FOR_DIVISION, TeacherStatus
 from ui import state
 from ui.common import (
     as_of_caption,

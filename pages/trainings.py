@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth, trainings
+from dashboard import auth
+from dashboard.records import trainings
 from ui import state
 from ui.common import as_of_caption, excel_download, school_years, url_select
 

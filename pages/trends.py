@@ -9,7 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth, exports, metrics, targets, trends
+from dashboard import auth
+from dashboard.documents import exports
+from dashboard.measures import metrics, targets, trends
 from ui import state
 from ui.common import (
     DIVISION_OPTIONS,

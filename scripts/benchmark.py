@@ -20,22 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import (
-    db,
-    demo_build,
-    deputies,
-    importer,
-    meetings,
-    metrics,
-    minutes,
-    resolutions,
-    schedule,
-    schedule_publish,
-    selfchecks,
-    trainings,
-    undo,
-)
-from dashboard.demo import DEMO_DIR
+from dashboard import db
+from dashboard.demo import build as demo_build
+from dashboard.demo.bundle import DEMO_DIR
+from dashboard.documents import minutes, schedule_publish
+from dashboard.ingest import importer, undo
+from dashboard.measures import metrics
+from dashboard.records import deputies, meetings, resolutions, schedule, selfchecks, trainings
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:

@@ -30,7 +30,7 @@ def con(db_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo school imported once per test session through the real importer."""
-    from dashboard import demo_build
+    from dashboard.demo import build as demo_build
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     c = db.connect(path)

@@ -13,8 +13,8 @@ import duckdb
 import xlsxwriter
 import xlwt
 
-from dashboard.demo import DEMO_DIR
-from dashboard.kinds import KINDS
+from dashboard.demo.bundle import DEMO_DIR
+from dashboard.ingest.kinds import KINDS
 
 Rows = list[list[str]]
 

@@ -9,7 +9,9 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, exports, metrics
+from dashboard import auth
+from dashboard.documents import exports
+from dashboard.measures import metrics
 from ui import state
 
 DIVISION_OPTIONS: tuple[str, ...] = ("全校", "日間部", "進修部")

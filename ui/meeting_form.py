@@ -15,7 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, committee, meetings, resolutions, targets
+from dashboard import auth
+from dashboard.measures import targets
+from dashboard.records import committee, meetings, resolutions
 from ui import state
 
 SS = st.session_state

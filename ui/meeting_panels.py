@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import meetings, metrics, resolutions, targets
+from dashboard.measures import metrics, targets
+from dashboard.records import meetings, resolutions
 from ui import state
 from ui.common import excel_download, percent
 

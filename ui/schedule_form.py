@@ -12,7 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import auth, schedule
+from dashboard import auth
+from dashboard.records import schedule
 from ui import state
 
 SS = st.session_state

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import pipeline, pipeline_tables, schedule, selfchecks
+from dashboard.measures import pipeline, pipeline_tables
+from dashboard.records import schedule, selfchecks
 from ui import state
 
 DIVISIONS = ("日間部", "進修部")

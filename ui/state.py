@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, db, metrics, targets, teachers
+from dashboard import auth, db
+from dashboard.measures import metrics, targets, teachers
 
 USER_KEY = "auth_user"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import auth, committee, db
+from dashboard import auth, db
+from dashboard.records import committee
 from tests.app.conftest import page_test, texts
 
 

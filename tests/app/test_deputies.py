@@ -2,7 +2,7 @@
 the teachers gone with pending items and the accounts to keep open, editing a unit's list through
 its data editor (and a refused list writing nothing), and copying last year's list forward.
 
-Every expectation comes from the core (dashboard.deputies, teachers, metrics) on the test's own
+Every expectation comes from the core (dashboard.records.deputies, teachers, metrics) on the test's own
 copy of the demo database, never a number copied from the seed."""
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, db, deputies, metrics, teachers
+from dashboard import auth, db
+from dashboard.measures import metrics, teachers
+from dashboard.records import deputies
 from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.deputies"

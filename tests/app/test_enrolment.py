@@ -1,11 +1,11 @@
-"""學籍異動 through AppTest on the demo school: the figures of dashboard.enrolment, masking."""
+"""學籍異動 through AppTest on the demo school: the figures of dashboard.measures.enrolment, masking."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from dashboard import enrolment
+from dashboard.measures import enrolment
 from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.enrolment"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard import db, importer, metrics
+from dashboard import db
+from dashboard.ingest import importer
+from dashboard.measures import metrics
 from tests.app.conftest import page_test, table_with
 from tests.import_fixture import NIGHT, TERM, YEAR, night_bundle
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, committee, db, meetings, resolutions
+from dashboard import auth, db
+from dashboard.records import committee, meetings, resolutions
 from tests.app.conftest import page_test, texts
 
 SECRETARY = auth.User("secretary", "教務主任（示範）", "執行秘書")

@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard import notices
 from dashboard.privacy import mask_name
+from dashboard.registry import notices
 from tests.app.conftest import page_test, texts
 
 PAGE = "pages.notices"

@@ -60,7 +60,8 @@ def test_overview_every_division(semester_index: int) -> None:
 
 
 def test_overview_figures_equal_the_metrics_core(demo_db: Path) -> None:
-    from dashboard import db, metrics
+    from dashboard import db
+    from dashboard.measures import metrics
 
     con = db.connect(demo_db)
     try:
@@ -132,7 +133,8 @@ def test_unknown_semester_in_the_url_falls_back_to_the_newest() -> None:
 
 
 def _expected_light(demo_db: Path, year: int, semester: int, division: str | None, metric: str) -> str:
-    from dashboard import db, metrics, targets
+    from dashboard import db
+    from dashboard.measures import metrics, targets
 
     con = db.connect(demo_db)
     try:
@@ -154,7 +156,8 @@ def test_cards_carry_the_traffic_light_against_the_target(demo_db: Path) -> None
 
 
 def test_compact_view_from_the_link_is_one_narrow_table(demo_db: Path) -> None:
-    from dashboard import db, metrics
+    from dashboard import db
+    from dashboard.measures import metrics
     from pages.overview import LIGHT_MARK
 
     at = page_test("pages.overview", query={"semester": "115-1", "view": "compact"}).run()
@@ -184,7 +187,8 @@ def test_compact_view_from_the_link_is_one_narrow_table(demo_db: Path) -> None:
 def test_overview_meetings_panel_equals_the_compliance_core(demo_db: Path) -> None:
     from datetime import date
 
-    from dashboard import db, resolutions
+    from dashboard import db
+    from dashboard.records import resolutions
 
     con = db.connect(demo_db)
     try:

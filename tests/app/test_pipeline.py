@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, metrics
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard import db
+from dashboard.ingest.kinds import ACTIVE_STATUSES
+from dashboard.measures import metrics
 from dashboard.privacy import mask_name
 from tests.app.conftest import page_test, table_with, texts
 

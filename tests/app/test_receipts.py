@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import metrics, receipts
+from dashboard.measures import metrics
 from dashboard.privacy import mask_name
+from dashboard.registry import receipts
 from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.receipts"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, retention
+from dashboard import db
+from dashboard.registry import retention
 from tests import school_fixture as f
 from tests.app.conftest import page_test, texts
 

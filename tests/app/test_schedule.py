@@ -13,7 +13,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, schedule, selfchecks
+from dashboard import db
+from dashboard.records import schedule, selfchecks
 from tests.app.conftest import page_test, table_with, texts
 from tests.db_helpers import snapshot
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard import metrics
+from dashboard.measures import metrics
 from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.submissions"

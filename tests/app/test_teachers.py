@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import metrics, reminders, teachers
+from dashboard.documents import reminders
+from dashboard.measures import metrics, teachers
 from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.teachers"

@@ -3,8 +3,8 @@ command line's `metrics --year` figures, only record editors get the form, a ses
 form is stored and counted at once, a refused form keeps what was typed and writes nothing, and
 the attendance chart and Excel exports carry what the page shows.
 
-Every expected figure is computed from the core (dashboard.trainings / dashboard.metrics) on the
-test's own copy of the demo database; nothing is hard-coded."""
+Every expected figure is computed from the core (dashboard.records.trainings /
+dashboard.measures.metrics) on the test's own copy of the demo database; nothing is hard-coded."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, db, exports, metrics, trainings
-from dashboard.committee import year_bounds
+from dashboard import auth, db
+from dashboard.documents import exports
+from dashboard.measures import metrics
+from dashboard.records import trainings
+from dashboard.records.committee import year_bounds
 from tests.app.conftest import page_test, table_with, texts
 
 PAGE = "pages.trainings"

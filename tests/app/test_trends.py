@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, metrics
+from dashboard import db
+from dashboard.measures import metrics
 from tests.app.conftest import page_test, texts
 
 LABELS = {

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard.demo import DEMO_DIR
+from dashboard.demo.bundle import DEMO_DIR
 from tests.e2e.ui import idle, upload_and_check
 
 pytestmark = pytest.mark.e2e

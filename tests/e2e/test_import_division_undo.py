@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard.demo import DEMO_DIR
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard.demo.bundle import DEMO_DIR
+from dashboard.ingest.kinds import ACTIVE_STATUSES
 from tests.e2e.ui import idle, open_signed_in, upload_and_check
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dashboard import db, receipts
+from dashboard import db
+from dashboard.registry import receipts
 from tests.e2e.ui import idle
 
 pytestmark = pytest.mark.e2e
@@ -69,7 +70,7 @@ def test_letters_generated_through_the_page(
 ) -> None:
     import subprocess
 
-    from dashboard import notices
+    from dashboard.registry import notices
 
     con = db.connect(demo_db_template)
     try:

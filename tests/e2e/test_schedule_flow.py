@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from dashboard import db, schedule
+from dashboard import db
+from dashboard.records import schedule
 from tests.e2e.ui import idle, open_signed_in
 
 pytestmark = pytest.mark.e2e

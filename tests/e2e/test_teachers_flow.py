@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dashboard import reminders
+from dashboard.documents import reminders
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from dashboard import db
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard.ingest.kinds import ACTIVE_STATUSES
 from tests import school_fixture
 
 QUERY_FILES = sorted(db.QUERIES_DIR.glob("*.sql"))

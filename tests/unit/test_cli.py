@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, metrics
+from dashboard import db
+from dashboard.measures import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,9 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from dashboard import auth, committee
-from dashboard.committee import Member
+from dashboard import auth
+from dashboard.records import committee
+from dashboard.records.committee import Member
 
 Con = duckdb.DuckDBPyConnection
 YEAR = 114

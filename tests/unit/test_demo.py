@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import demo
-from dashboard.kinds import ACTIVE_STATUSES, KINDS
-from dashboard.normalize import parse_id_number
+from dashboard.demo import bundle as demo
+from dashboard.ingest.kinds import ACTIVE_STATUSES, KINDS
+from dashboard.ingest.normalize import parse_id_number
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT = demo.DEMO_EXPORTED_AT
@@ -45,7 +45,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     The rows this process wrote are kept in memory for the content checks.
     """
     a, b = tmp_path_factory.mktemp("demo_a"), tmp_path_factory.mktemp("demo_b")
-    code = "import sys, pathlib, dashboard.demo as d; d.generate(pathlib.Path(sys.argv[1]))"
+    code = "import sys, pathlib, dashboard.demo.bundle as d; d.generate(pathlib.Path(sys.argv[1]))"
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
     other = subprocess.Popen([sys.executable, "-c", code, str(b)], cwd=ROOT, env=env, stderr=subprocess.PIPE)
     rows = demo.tables()

@@ -10,8 +10,11 @@ from typing import Any
 
 import duckdb
 
-from dashboard import db, demo_duties, deputies, selfchecks, teachers
-from dashboard.demo import DEMO_EXPORTED_AT
+from dashboard import db
+from dashboard.demo import duties as demo_duties
+from dashboard.demo.bundle import DEMO_EXPORTED_AT
+from dashboard.measures import teachers
+from dashboard.records import deputies, selfchecks
 from tests import db_helpers
 from tests.db_helpers import count
 

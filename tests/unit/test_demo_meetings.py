@@ -10,8 +10,10 @@ from typing import Any
 
 import duckdb
 
-from dashboard import committee, demo_meetings, meetings, metrics, resolutions, targets
-from dashboard.demo import DEMO_EXPORTED_AT
+from dashboard.demo import meetings as demo_meetings
+from dashboard.demo.bundle import DEMO_EXPORTED_AT
+from dashboard.measures import metrics, targets
+from dashboard.records import committee, meetings, resolutions
 from tests import db_helpers
 from tests.db_helpers import count
 

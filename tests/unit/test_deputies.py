@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from dashboard import auth, db, deputies, teachers
-from dashboard.deputies import Deputy, DeputyError
+from dashboard import auth, db
+from dashboard.measures import teachers
+from dashboard.records import deputies
+from dashboard.records.deputies import Deputy, DeputyError
 
 Con = duckdb.DuckDBPyConnection
 CLERK = auth.User("clerk", "註冊組長", "註冊組")

@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import diverse, metrics
+from dashboard.measures import diverse, metrics
 from tests import school_fixture
 
 DIVISIONS = [None, "日間部", "進修部"]

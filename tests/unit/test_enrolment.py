@@ -7,7 +7,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import enrolment, exports, metrics
+from dashboard.documents import exports
+from dashboard.measures import enrolment, metrics
 from tests import school_fixture as f
 
 Con = duckdb.DuckDBPyConnection

@@ -23,8 +23,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import db, enrolment, metrics
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard import db
+from dashboard.ingest.kinds import ACTIVE_STATUSES
+from dashboard.measures import enrolment, metrics
 from tests import school_fixture as f
 from tests.school_fixture import student
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import duckdb
 
-from dashboard import importer, metrics
-from dashboard.demo import DEMO_DIR, DEMO_EXPORTED_AT
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard.demo.bundle import DEMO_DIR, DEMO_EXPORTED_AT
+from dashboard.ingest import importer
+from dashboard.ingest.kinds import ACTIVE_STATUSES
+from dashboard.measures import metrics
 
 Con = duckdb.DuckDBPyConnection
 DIVISIONS = (None, "日間部", "進修部")

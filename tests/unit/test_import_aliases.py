@@ -8,9 +8,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard.importer import import_files
-from dashboard.kinds import ENUMS, FALSE_VALUES, KINDS, SEMESTER_ALIASES, TRUE_VALUES
-from dashboard.validate import table_columns
+from dashboard.ingest.importer import import_files
+from dashboard.ingest.kinds import ENUMS, FALSE_VALUES, KINDS, SEMESTER_ALIASES, TRUE_VALUES
+from dashboard.ingest.validate import table_columns
 from tests.import_fixture import SCHOOL, csv_bytes, rows, school
 
 Con = duckdb.DuckDBPyConnection

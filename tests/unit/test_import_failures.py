@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import validate
-from dashboard.importer import ImportReport, import_files, import_paths
-from dashboard.kinds import Column, Kind
+from dashboard.ingest import validate
+from dashboard.ingest.importer import ImportReport, import_files, import_paths
+from dashboard.ingest.kinds import Column, Kind
 from tests.import_fixture import SCHOOL, csv_bytes, dump, school, uploads, write_files, zip_bytes
 
 Con = duckdb.DuckDBPyConnection

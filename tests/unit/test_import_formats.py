@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.importer import import_files, import_paths
+from dashboard.ingest.importer import import_files, import_paths
 from tests.import_fixture import (
     SCHOOL,
     dump,

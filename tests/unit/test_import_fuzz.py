@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import importer
-from dashboard.kinds import KINDS
+from dashboard.ingest import importer
+from dashboard.ingest.kinds import KINDS
 from tests.import_fixture import (
     SCHOOL,
     csv_bytes,

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from dashboard import db, privacy
-from dashboard.importer import import_files
+from dashboard.ingest.importer import import_files
 from tests.import_fixture import csv_bytes, dump, rows, school, uploads
 
 Con = duckdb.DuckDBPyConnection

@@ -16,8 +16,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import auth, db, importer, metrics, schedule, undo
-from dashboard.kinds import KINDS
+from dashboard import auth, db
+from dashboard.ingest import importer, undo
+from dashboard.ingest.kinds import KINDS
+from dashboard.measures import metrics
+from dashboard.records import schedule
 from tests.db_helpers import snapshot
 from tests.import_fixture import NIGHT, TERM, YEAR, demo_rows, night_bundle
 from tests.school_fixture import rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from dashboard import db
-from dashboard.importer import import_files, recompute_warnings
+from dashboard.ingest.importer import import_files, recompute_warnings
 from tests.import_fixture import SCHOOL, csv_bytes, rows, school, uploads
 
 Con = duckdb.DuckDBPyConnection

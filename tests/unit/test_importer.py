@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.importer import import_files, import_paths, validate_files
-from dashboard.readers import TAIPEI
+from dashboard.ingest.importer import import_files, import_paths, validate_files
+from dashboard.ingest.readers import TAIPEI
 from tests.import_fixture import csv_bytes, dump, rows, school, uploads, write_files, zip_bytes
 
 Con = duckdb.DuckDBPyConnection

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import letters
-from dashboard.notices import PendingReceipt, Recipient
+from dashboard.documents import letters
+from dashboard.registry.notices import PendingReceipt, Recipient
 
 ISSUED = date(2026, 11, 16)
 

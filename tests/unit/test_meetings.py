@@ -12,8 +12,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import auth, committee, meetings, resolutions
-from dashboard.meetings import Attendance, FollowUp, Guest, Item, MeetingDraft
+from dashboard import auth
+from dashboard.records import committee, meetings, resolutions
+from dashboard.records.meetings import Attendance, FollowUp, Guest, Item, MeetingDraft
 from tests import db_helpers
 
 Con = duckdb.DuckDBPyConnection

@@ -11,7 +11,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from dashboard import metrics
+from dashboard.measures import metrics
 from tests import school_fixture as f
 
 

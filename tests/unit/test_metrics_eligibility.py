@@ -12,7 +12,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from dashboard import metrics
+from dashboard.measures import metrics
 from tests import school_fixture as f
 
 ON_TIME_1 = datetime(2025, 2, 7, 23, 59, 59)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import metrics
+from dashboard.measures import metrics
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from dashboard import metrics
+from dashboard.measures import metrics
 from tests import school_fixture as f
 
 

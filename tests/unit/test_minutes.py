@@ -15,7 +15,9 @@ import duckdb
 import pytest
 from docx import Document
 
-from dashboard import auth, committee, db, meetings, minutes
+from dashboard import auth, db
+from dashboard.documents import minutes
+from dashboard.records import committee, meetings
 
 USER = auth.User("secretary", "執行秘書", "執行秘書")
 YEAR = 114

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard import normalize as n
-from dashboard.kinds import kind
+from dashboard.ingest import normalize as n
+from dashboard.ingest.kinds import kind
 
 
 def test_clean_trims_and_turns_full_width_ascii_and_ideographic_space_to_half_width() -> None:

@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import notices
+from dashboard.registry import notices
 from tests import school_fixture as f
 
 AS_OF = datetime(2026, 11, 16, 8, 0)

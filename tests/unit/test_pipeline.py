@@ -1,7 +1,8 @@
-"""The semester pipeline (dashboard.pipeline): phases as of 資料截至, rosters, stages, drill-down, lists.
+"""The semester pipeline (dashboard.measures.pipeline): phases as of 資料截至, rosters, stages,
+drill-down, lists.
 
 Hand-counted cases run on school_fixture.semester_school (113-1; see its docstring) plus the
-rows each test adds; the demo-school cases compare every figure with dashboard.metrics, which is
+rows each test adds; the demo-school cases compare every figure with dashboard.measures.metrics, which is
 what the command line prints.
 """
 
@@ -15,9 +16,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import db, metrics, pipeline
-from dashboard import pipeline_tables as tables
-from dashboard.kinds import ACTIVE_STATUSES
+from dashboard import db
+from dashboard.ingest.kinds import ACTIVE_STATUSES
+from dashboard.measures import metrics, pipeline
+from dashboard.measures import pipeline_tables as tables
 from tests import school_fixture as f
 
 Con = duckdb.DuckDBPyConnection
@@ -266,7 +268,7 @@ def test_names_are_masked_unless_allowed(school: Con) -> None:
     assert "身分證號" not in tables.students_frame(df, show_names=True).columns
 
 
-# --- the demo school against dashboard.metrics ----------------------------------------------
+# --- the demo school against dashboard.measures.metrics ----------------------------------------------
 
 SCOPES = [(y, s, d) for y, s in ((114, 2), (115, 1)) for d in (None, "日間部", "進修部")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from dashboard import importer
+from dashboard.ingest import importer
 from tests.import_fixture import csv_bytes
 
 HEAD = ["學年度", "學期", "部別", "學號", "姓名", "科別", "年級", "班級", "學籍狀態"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.readers import (
+from dashboard.ingest.readers import (
     ReadError,
     ReadLimits,
     cell_text,

@@ -23,8 +23,8 @@ import pytest
 import xlsxwriter
 import xlwt
 
-from dashboard import importer, readers, xls_guard
-from dashboard.readers import MIB, ReadLimits, read_paths, read_uploads
+from dashboard.ingest import importer, readers, xls_guard
+from dashboard.ingest.readers import MIB, ReadLimits, read_paths, read_uploads
 from tests.import_fixture import csv_bytes, dump, zip_bytes
 from tests.school_fixture import rule
 

@@ -8,7 +8,8 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from dashboard import metrics, receipts
+from dashboard.measures import metrics
+from dashboard.registry import receipts
 from tests import school_fixture as f
 
 AS_OF = datetime(2025, 4, 1, 8, 0)

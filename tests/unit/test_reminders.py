@@ -12,9 +12,10 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dashboard import reminders, teachers
-from dashboard.kinds import ACTIVE_STATUSES
-from dashboard.teachers import TeacherStatus
+from dashboard.documents import reminders
+from dashboard.ingest.kinds import ACTIVE_STATUSES
+from dashboard.measures import teachers
+from dashboard.measures.teachers import TeacherStatus
 from tests import school_fixture as f
 from tests.school_fixture import TEACHER_AS_OF
 

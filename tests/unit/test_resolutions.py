@@ -11,8 +11,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import auth, committee, meetings, metrics, resolutions, targets
-from dashboard.meetings import Attendance, FollowUp, Item, MeetingDraft
+from dashboard import auth
+from dashboard.measures import metrics, targets
+from dashboard.records import committee, meetings, resolutions
+from dashboard.records.meetings import Attendance, FollowUp, Item, MeetingDraft
 from tests import school_fixture
 
 Con = duckdb.DuckDBPyConnection

@@ -10,8 +10,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import retention
 from dashboard.auth import User
+from dashboard.registry import retention
 from tests import school_fixture as f
 
 Con = duckdb.DuckDBPyConnection

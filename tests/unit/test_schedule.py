@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
-from dashboard import auth, db, schedule
-from dashboard.schedule import PhaseEntry
+from dashboard import auth, db
+from dashboard.records import schedule
+from dashboard.records.schedule import PhaseEntry
 
 CLERK = auth.User("registrar", "註冊組長", "註冊組")
 PRINCIPAL = auth.User("principal", "校長", "校長")

@@ -12,8 +12,10 @@ import icalendar
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dashboard import auth, schedule, schedule_publish
-from dashboard.schedule import PhaseEntry
+from dashboard import auth
+from dashboard.documents import schedule_publish
+from dashboard.records import schedule
+from dashboard.records.schedule import PhaseEntry
 
 CLERK = auth.User("registrar", "註冊組長", "註冊組")
 AT = datetime(2026, 8, 20, 9, 30)

@@ -8,8 +8,10 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
-from dashboard import auth, db, metrics, pipeline, selfchecks
-from dashboard.selfchecks import SelfCheckError, SelfCheckStatus
+from dashboard import auth, db
+from dashboard.measures import metrics, pipeline
+from dashboard.records import selfchecks
+from dashboard.records.selfchecks import SelfCheckError, SelfCheckStatus
 
 Con = duckdb.DuckDBPyConnection
 CLERK = auth.User("clerk", "註冊組長", "註冊組")

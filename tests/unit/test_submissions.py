@@ -8,7 +8,8 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from dashboard import metrics, submissions
+from dashboard.measures import metrics
+from dashboard.registry import submissions
 from tests import school_fixture as f
 
 AS_OF = datetime(2025, 9, 20, 8, 0)

@@ -8,7 +8,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import auth, metrics, targets, trends
+from dashboard import auth
+from dashboard.measures import metrics, targets, trends
 from tests import school_fixture
 
 SECRETARY = auth.User("secretary", "教務主任", "執行秘書")

@@ -8,8 +8,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import metrics, teachers
-from dashboard.teachers import TeacherStatus
+from dashboard.measures import metrics, teachers
+from dashboard.measures.teachers import TeacherStatus
 from tests import school_fixture as f
 from tests.school_fixture import TEACHER_AS_OF
 

@@ -13,8 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import auth, db, kinds, metrics, trainings
-from dashboard.trainings import Session, TrainingError
+from dashboard import auth, db
+from dashboard.ingest import kinds
+from dashboard.measures import metrics
+from dashboard.records import trainings
+from dashboard.records.trainings import Session, TrainingError
 
 Con = duckdb.DuckDBPyConnection
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,461 @@
+"""Working-group meeting records (Art. 4): the 會議紀錄 with attendance, agenda items tagged
+with the six Art. 4 topics, and 決議 that carry an owner, a due date and a linked target.
+
+This is the module callers use. Every save is validated first (meeting_rules.py: Chinese
+messages keyed by form field) and written in one transaction. A save names the version it was
+edited from; when someone else saved in between, it is refused with StaleMeetingError and
+nothing is written. Confirmed minutes are locked until they are explicitly unlocked, with a
+reason that is logged. The data types live in meeting_model.py and are re-exported here;
+resolutions.py holds the follow-up and compliance side. This module must not import streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from dashboard import auth, db
+from dashboard.records import committee, resolutions
+from dashboard.records.meeting_model import (
+    ATTENDANCE,
+    CONFIRMED,
+    DECIDING_SECTIONS,
+    DEFAULT_QUORUM_SHARE,
+    DRAFT,
+    PRESENT,
+    SECTIONS,
+    STATUSES,
+    TOPICS,
+    Attendance,
+    FollowUp,
+    Guest,
+    Item,
+    LockedMeetingError,
+    Meeting,
+    MeetingDraft,
+    MeetingError,
+    Quorum,
+    StaleMeetingError,
+    next_sequence_no,
+    quorum,
+    semester_bounds,
+    semester_of,
+    session_label,
+)
+from dashboard.records.meeting_rules import clean, confirm_problems, validate
+
+__all__ = [
+    "ATTENDANCE",
+    "CONFIRMED",
+    "DECIDING_SECTIONS",
+    "DEFAULT_QUORUM_SHARE",
+    "DRAFT",
+    "PRESENT",
+    "SECTIONS",
+    "STATUSES",
+    "TOPICS",
+    "Attendance",
+    "FollowUp",
+    "Guest",
+    "Item",
+    "LockedMeetingError",
+    "Meeting",
+    "MeetingDraft",
+    "MeetingError",
+    "Quorum",
+    "StaleMeetingError",
+    "as_draft",
+    "blank_draft",
+    "clean",
+    "confirm",
+    "confirm_problems",
+    "events",
+    "list_meetings",
+    "load",
+    "next_sequence_no",
+    "quorum",
+    "save",
+    "semester_bounds",
+    "semester_of",
+    "session_label",
+    "unlock",
+    "validate",
+]
+
+Connection = duckdb.DuckDBPyConnection
+
+
+def blank_draft(con: Connection, year: int, semester: int, held_on: date | None = None) -> MeetingDraft:
+    """A new meeting: the next 會次, the roster's holders all 出席, the 召集人 as chair, and the
+    open resolutions of earlier meetings as 上次會議決議執行情形."""
+    day = held_on or semester_bounds(year, semester)[0]
+    holders = committee.holders_on(con, year, day)
+    attendance = [
+        Attendance(seat.seat_no, holders[seat.seat_no].person_name if seat.seat_no in holders else "", "出席")
+        for seat in committee.SEATS
+    ]
+    chair = holders.get(committee.CHAIR_SEAT)
+    return MeetingDraft(
+        school_year=year,
+        semester=semester,
+        sequence_no=next_sequence_no(con, year, semester),
+        held_on=held_on,
+        start_time="14:00",
+        end_time="",
+        place="",
+        chair=chair.person_name if chair else "",
+        recorder="",
+        attendance=attendance,
+        follow_ups=[
+            FollowUp(r.item_id, r.status, r.note)
+            for r in resolutions.open_before(con, day, exclude_meeting=None)
+        ],
+    )
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _event(
+    cur: Connection, meeting_id: int, action: str, version: int, by: str, at: datetime, reason: str = ""
+) -> None:
+    cur.execute(
+        "insert into meeting_events values ($id, $action, $version, $reason, $by, $at)",
+        {
+            "id": meeting_id,
+            "action": action,
+            "version": version,
+            "reason": reason or None,
+            "by": by,
+            "at": at,
+        },
+    )
+
+
+def _current(cur: Connection, meeting_id: int) -> tuple[str, int, str, datetime | None]:
+    row = cur.execute(
+        "select status, version, coalesce(users.display_name, updated_by, created_by), updated_at"
+        " from meetings left join users on coalesce(updated_by, created_by) = users.username"
+        " where meeting_id = $id",
+        {"id": meeting_id},
+    ).fetchone()
+    if row is None:
+        raise MeetingError({"meeting": "找不到這場會議；可能已被刪除，請回到會議列表。"})
+    return row[0], int(row[1]), row[2] or "", row[3]
+
+
+def _check_version(cur: Connection, meeting_id: int, expected: int | None, locked_ok: bool = False) -> int:
+    status, version, by, at = _current(cur, meeting_id)
+    if expected is not None and version != expected:
+        when = "" if at is None else f"於 {at:%m/%d %H:%M} "
+        raise StaleMeetingError(
+            {
+                "version": f"這份會議紀錄已由 {by} {when}更新為第 {version} 版，您開啟的是第 {expected} 版；"
+                "為免覆蓋對方的修改，這次沒有儲存。您填寫的內容仍在表單上：請重新載入最新版本後再修改。"
+            }
+        )
+    if status == CONFIRMED and not locked_ok:
+        raise LockedMeetingError({"locked": "這份會議紀錄已確認並鎖定；如需修改，請執行秘書先解除鎖定。"})
+    return version
+
+
+def save(
+    con: Connection,
+    draft: MeetingDraft,
+    user: auth.User,
+    meeting_id: int | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """Create (meeting_id None) or update a meeting in one transaction and return it as stored."""
+    if not user.can("edit_meetings"):
+        raise MeetingError({"user": "您的角色不能編輯會議紀錄（需執行秘書或管理者）。"})
+    if meeting_id is not None and expected_version is None:
+        raise MeetingError({"version": "修改會議紀錄時須註明所依據的版本。"})
+    problems = validate(con, draft, meeting_id)
+    if problems:
+        raise MeetingError(problems)
+    at = now or datetime.now()
+    fields = {
+        "year": draft.school_year,
+        "semester": draft.semester,
+        "no": draft.sequence_no,
+        "label": session_label(draft.school_year, draft.semester, draft.sequence_no),
+        "held_on": draft.held_on,
+        "start": draft.start_time,
+        "end": draft.end_time or None,
+        "place": clean(draft.place),
+        "chair": clean(draft.chair),
+        "recorder": clean(draft.recorder),
+        "by": user.username,
+        "at": at,
+    }
+    with db.transaction(con) as cur:
+        if meeting_id is None:
+            row = cur.execute(
+                "insert into meetings (school_year, semester, session_label, held_on, place, created_at,"
+                " sequence_no, start_time, end_time, chair, recorder, status, version, created_by,"
+                " updated_at, updated_by) values ($year, $semester, $label, $held_on, $place, $at, $no,"
+                " $start, $end, $chair, $recorder, '草稿', 1, $by, $at, $by) returning meeting_id",
+                fields,
+            ).fetchone()
+            assert row is not None  # insert … returning always yields the row
+            meeting_id, version, action = int(row[0]), 1, "建立"
+        else:
+            version = _check_version(cur, meeting_id, expected_version) + 1
+            cur.execute(
+                "update meetings set school_year = $year, semester = $semester, sequence_no = $no,"
+                " session_label = $label, held_on = $held_on, start_time = $start, end_time = $end,"
+                " place = $place, chair = $chair, recorder = $recorder, version = $version,"
+                " updated_at = $at, updated_by = $by where meeting_id = $id",
+                {**fields, "version": version, "id": meeting_id},
+            )
+            action = "修改"
+        _write_children(cur, meeting_id, draft, user.username, at)
+        _event(cur, meeting_id, action, version, user.username, at)
+    return load(con, meeting_id)
+
+
+def _write_children(cur: Connection, meeting_id: int, draft: MeetingDraft, by: str, at: datetime) -> None:
+    ids = {"id": meeting_id}
+    cur.execute("delete from meeting_attendance where meeting_id = $id", ids)
+    for a in draft.attendance:
+        cur.execute(
+            "insert into meeting_attendance values ($id, $seat, $name, $att, $deputy)",
+            {
+                **ids,
+                "seat": a.seat_no,
+                "name": clean(a.person_name),
+                "att": a.attendance,
+                "deputy": clean(a.deputy_name) if a.attendance == "代理" else None,
+            },
+        )
+    cur.execute("delete from meeting_guests where meeting_id = $id", ids)
+    for i, g in enumerate(draft.guests):
+        cur.execute(
+            "insert into meeting_guests values ($id, $pos, $name, $title)",
+            {**ids, "pos": i + 1, "name": clean(g.name), "title": clean(g.title) or None},
+        )
+    kept = [item.item_id for item in draft.items if item.item_id is not None]
+    removed = [
+        r[0]
+        for r in cur.execute("select item_id from meeting_items where meeting_id = $id", ids).fetchall()
+        if r[0] not in kept
+    ]
+    for item_id in removed:
+        cur.execute("delete from resolution_updates where item_id = $item", {"item": item_id})
+        cur.execute("delete from meeting_items where item_id = $item", {"item": item_id})
+    for i, item in enumerate(draft.items):
+        values = _item_values(item, meeting_id, i + 1)
+        if item.item_id is None:
+            cur.execute(
+                "insert into meeting_items (meeting_id, section, position, title, explanation, decision,"
+                " topics, votes_for, votes_against, votes_abstain, owner_unit, due_date, metric_key,"
+                " metric_year, metric_semester, metric_target) values ($id, $section, $pos, $title,"
+                " $explanation, $decision, $topics, $for, $against, $abstain, $owner, $due, $metric,"
+                " $metric_year, $metric_semester, $metric_target)",
+                values,
+            )
+        else:
+            cur.execute(
+                "update meeting_items set section = $section, position = $pos, title = $title,"
+                " explanation = $explanation, decision = $decision, topics = $topics, votes_for = $for,"
+                " votes_against = $against, votes_abstain = $abstain, owner_unit = $owner, due_date = $due,"
+                " metric_key = $metric, metric_year = $metric_year, metric_semester = $metric_semester,"
+                " metric_target = $metric_target where item_id = $item and meeting_id = $id",
+                {**values, "item": item.item_id},
+            )
+    # A report keeps the moment it was first made: correcting the minutes later must not make
+    # it newer than what was recorded since.
+    first_made = {
+        int(r[0]): (r[1], r[2])
+        for r in cur.execute(
+            "select item_id, updated_by, updated_at from resolution_updates where meeting_id = $id", ids
+        ).fetchall()
+    }
+    cur.execute("delete from resolution_updates where meeting_id = $id", ids)
+    for f in draft.follow_ups:
+        made_by, made_at = first_made.get(f.item_id, (by, at))
+        cur.execute(
+            "insert into resolution_updates (item_id, meeting_id, status, note, updated_by, updated_at)"
+            " values ($item, $id, $status, $note, $by, $at)",
+            {
+                **ids,
+                "item": f.item_id,
+                "status": f.status,
+                "note": clean(f.note) or None,
+                "by": made_by,
+                "at": made_at,
+            },
+        )
+
+
+def _item_values(item: Item, meeting_id: int, position: int) -> dict[str, Any]:
+    deciding = item.section in DECIDING_SECTIONS
+    tracked = deciding and bool(item.metric_key)
+    return {
+        "id": meeting_id,
+        "section": item.section,
+        "pos": position,
+        "title": clean(item.title),
+        "explanation": clean(item.explanation) or None,
+        "decision": clean(item.decision) or None,
+        "topics": [t for t in TOPICS if t in item.topics],
+        "for": item.votes_for if deciding else None,
+        "against": item.votes_against if deciding else None,
+        "abstain": item.votes_abstain if deciding else None,
+        "owner": clean(item.owner_unit) or None,
+        "due": item.due_date,
+        "metric": item.metric_key if tracked else None,
+        "metric_year": item.metric_year if tracked else None,
+        "metric_semester": item.metric_semester if tracked and item.metric_key != "selection_rate" else None,
+        "metric_target": item.metric_target if tracked else None,
+    }
+
+
+def confirm(
+    con: Connection, meeting_id: int, user: auth.User, expected_version: int, now: datetime | None = None
+) -> Meeting:
+    """The 執行秘書 confirms the minutes, which locks them."""
+    if not user.can("confirm_minutes"):
+        raise MeetingError({"user": "只有執行秘書（或管理者）能確認會議紀錄。"})
+    problems = confirm_problems(con, load(con, meeting_id))
+    if problems:
+        raise MeetingError(problems)
+    at = now or datetime.now()
+    with db.transaction(con) as cur:
+        version = _check_version(cur, meeting_id, expected_version) + 1
+        cur.execute(
+            "update meetings set status = '已確認', version = $v, confirmed_at = $at, confirmed_by = $by"
+            " where meeting_id = $id",
+            {"v": version, "at": at, "by": user.username, "id": meeting_id},
+        )
+        _event(cur, meeting_id, "確認", version, user.username, at)
+    return load(con, meeting_id)
+
+
+def unlock(
+    con: Connection,
+    meeting_id: int,
+    user: auth.User,
+    reason: str,
+    expected_version: int,
+    now: datetime | None = None,
+) -> Meeting:
+    """Unlock confirmed minutes for a correction; the reason is logged."""
+    if not user.can("confirm_minutes"):
+        raise MeetingError({"user": "只有執行秘書（或管理者）能解除會議紀錄的鎖定。"})
+    if not clean(reason):
+        raise MeetingError({"reason": "請說明解除鎖定的原因（例如：更正決議文字），這會記錄下來。"})
+    at = now or datetime.now()
+    with db.transaction(con) as cur:
+        version = _check_version(cur, meeting_id, expected_version, locked_ok=True)
+        status = _current(cur, meeting_id)[0]
+        if status != CONFIRMED:
+            raise MeetingError({"locked": "這份會議紀錄尚未確認，沒有鎖定可以解除。"})
+        cur.execute(
+            "update meetings set status = '草稿', version = $v, confirmed_at = null, confirmed_by = null"
+            " where meeting_id = $id",
+            {"v": version + 1, "id": meeting_id},
+        )
+        _event(cur, meeting_id, "解除鎖定", version + 1, user.username, at, clean(reason))
+    return load(con, meeting_id)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def load(con: Connection, meeting_id: int) -> Meeting:
+    rows = db.query_rows(con, "meeting_record", meeting_id=meeting_id)
+    if not rows:
+        raise MeetingError({"meeting": "找不到這場會議；可能已被刪除，請回到會議列表。"})
+    m = rows[0]
+    attendance = [
+        Attendance(int(r["seat_no"]), r["person_name"], r["attendance"], r["deputy_name"] or "")
+        for r in db.query_rows(con, "meeting_attendance_list", meeting_id=meeting_id)
+    ]
+    guests = [
+        Guest(r["guest_name"], r["guest_title"] or "")
+        for r in db.query_rows(con, "meeting_guest_list", meeting_id=meeting_id)
+    ]
+    items = [
+        Item(
+            section=r["section"],
+            title=r["title"],
+            explanation=r["explanation"] or "",
+            decision=r["decision"] or "",
+            topics=list(r["topics"] or []),
+            votes_for=r["votes_for"],
+            votes_against=r["votes_against"],
+            votes_abstain=r["votes_abstain"],
+            owner_unit=r["owner_unit"] or "",
+            due_date=r["due_date"],
+            metric_key=r["metric_key"] or "",
+            metric_year=r["metric_year"],
+            metric_semester=r["metric_semester"],
+            metric_target=r["metric_target"],
+            item_id=int(r["item_id"]),
+        )
+        for r in db.query_rows(con, "meeting_item_list", meeting_id=meeting_id)
+    ]
+    follow_ups = [
+        FollowUp(int(r["item_id"]), r["status"], r["note"] or "")
+        for r in db.query_rows(con, "meeting_follow_ups", meeting_id=meeting_id)
+    ]
+    return Meeting(
+        school_year=int(m["school_year"]),
+        semester=int(m["semester"]),
+        sequence_no=int(m["sequence_no"] or 0),
+        held_on=m["held_on"],
+        start_time=m["start_time"] or "",
+        end_time=m["end_time"] or "",
+        place=m["place"] or "",
+        chair=m["chair"] or "",
+        recorder=m["recorder"] or "",
+        attendance=attendance,
+        guests=guests,
+        items=items,
+        follow_ups=follow_ups,
+        meeting_id=int(m["meeting_id"]),
+        session_label=m["session_label"],
+        status=m["status"],
+        version=int(m["version"]),
+        created_by=m["created_by"] or "",
+        updated_by=m["updated_by"] or "",
+        updated_by_name=m["updated_by_name"] or "",
+        confirmed_by_name=m["confirmed_by_name"],
+        updated_at=m["updated_at"],
+        confirmed_by=m["confirmed_by"],
+        confirmed_at=m["confirmed_at"],
+    )
+
+
+def as_draft(meeting: Meeting) -> MeetingDraft:
+    """The editable part of a stored meeting (copies, so a form never changes the original)."""
+    return MeetingDraft(
+        school_year=meeting.school_year,
+        semester=meeting.semester,
+        sequence_no=meeting.sequence_no,
+        held_on=meeting.held_on,
+        start_time=meeting.start_time,
+        end_time=meeting.end_time,
+        place=meeting.place,
+        chair=meeting.chair,
+        recorder=meeting.recorder,
+        attendance=[replace(a) for a in meeting.attendance],
+        guests=[replace(g) for g in meeting.guests],
+        items=[replace(i, topics=list(i.topics)) for i in meeting.items],
+        follow_ups=[replace(f) for f in meeting.follow_ups],
+    )
+
+
+def list_meetings(con: Connection, year: int | None = None) -> list[dict[str, Any]]:
+    """Every meeting (of `year`, or all), newest first, with counts for the list."""
+    return db.query_rows(con, "meetings_list", year=year)
+
+
+def events(con: Connection, meeting_id: int) -> list[dict[str, Any]]:
+    return db.query_rows(con, "meeting_event_log", meeting_id=meeting_id)
