@@ -2,8 +2,9 @@
 
 Pages are functions in pages/*.py handed to st.Page, so a page module never renders on import.
 A pages/ folder also switches on Streamlit's older file-based routing, which can run a page
-file directly on a deep link before this script has run; each page file therefore ends with
-`if __name__ == "__main__": app.main()`, which sends that visitor through this gate too.
+file directly on a deep link before this script has ever run; each page file therefore ends
+with `gate.page_run_directly()` (ui/gate.py), which sends that visitor through sign-in too
+without importing this module: nothing imports app.py.
 """
 
 from __future__ import annotations

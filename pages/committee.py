@@ -154,7 +154,7 @@ def render() -> None:
     excel_download({"工作小組名冊": table}, f"{year}學年度_工作小組名冊.xlsx", key="committee_export")
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

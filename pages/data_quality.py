@@ -84,7 +84,7 @@ def render() -> None:
     excel_download({"資料品質": table}, "資料品質提醒.xlsx", key="quality_export")
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

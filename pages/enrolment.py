@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.measures import enrolment, metrics
 from ui import state
 from ui.common import as_of_caption, division_picker, excel_download, semester_picker, show_names
@@ -80,7 +80,7 @@ def render() -> None:
     )
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

@@ -377,7 +377,7 @@ def render() -> None:
     _history_section(user.username)
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.measures import metrics, targets
 from ui import meeting_panels, schedule_panels, state
 from ui.common import (
@@ -170,7 +170,7 @@ def render() -> None:
     )
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.ingest.kinds import ACTIVE_STATUSES
 from dashboard.measures import metrics, pipeline
 from dashboard.measures import pipeline_tables as tables
@@ -334,7 +334,7 @@ def render() -> None:
     _drill(scope, names)
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

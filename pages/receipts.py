@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.measures import metrics
 from dashboard.privacy import mask_name
 from dashboard.registry import receipts
@@ -253,7 +253,7 @@ def render() -> None:
     _disputes_section(_disputes(year, division), roster, class_name, show_names(user), year, division)
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

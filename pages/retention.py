@@ -158,7 +158,7 @@ def render() -> None:
         st.dataframe(_log_table(log), hide_index=True, width="stretch", key="retention_log")
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

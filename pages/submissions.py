@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.measures import metrics
 from dashboard.registry import submissions
 from ui import state
@@ -184,7 +184,7 @@ def render() -> None:
     )
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.documents import exports, reminders
+from dashboard import exports
+from dashboard.documents import reminders
 from dashboard.measures import metrics
 from dashboard.measures.teachers import AGE_BUCKETS, FAIL_REASONS, NO_REASON, UNIT_FOR_DIVISION, TeacherStatus
 from ui import state
@@ -237,7 +238,7 @@ def render() -> None:
     _detail(by_code[chosen], year, semester, division, names)
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

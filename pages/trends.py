@@ -9,8 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth
-from dashboard.documents import exports
+from dashboard import auth, exports
 from dashboard.measures import metrics, targets, trends
 from ui import state
 from ui.common import (
@@ -289,7 +288,7 @@ def render() -> None:
         _trend_section(division, div_label, semesters)
 
 
-if __name__ == "__main__":
-    import app
+if __name__ == "__main__":  # only on a deep link before app.py ever ran: see ui/gate.py
+    from ui import gate
 
-    app.main()
+    gate.page_run_directly()

@@ -9,8 +9,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
-from dashboard.documents import exports
+from dashboard import auth, exports
 from dashboard.measures import metrics
 from ui import state
 

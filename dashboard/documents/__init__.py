@@ -1,5 +1,6 @@
-"""Documents: files made for people to read or file — Excel exports of any table (exports),
-meeting minutes as .docx and PDF (minutes), paper letters (letters), the published schedule as
-HTML, .ics and Excel (schedule_publish) and reminder texts (reminders). They read through
-measures and records; nothing there imports a document builder.
+"""Documents: files made for people to read or file — meeting minutes as .docx and PDF
+(minutes), paper letters to students who left (letters), the published schedule as HTML, .ics
+and Excel (schedule_publish) and reminder texts (reminders). They read through measures,
+records and registry; nothing there imports a document builder. (The Excel writer every table
+download uses, dashboard.exports, sits at the top beside formatting.)
 """

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from dashboard.registry.notices import Recipient, roc_date
+from dashboard.formatting import roc_date
+from dashboard.registry.notices import Recipient
 
 # What the school edits: printed on every letter.
 SCHOOL: dict[str, str] = {

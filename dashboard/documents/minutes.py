@@ -28,9 +28,9 @@ from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
 from dashboard.documents import letters
+from dashboard.formatting import roc_date
 from dashboard.measures import targets
 from dashboard.records import committee, meetings, resolutions
-from dashboard.registry.notices import roc_date
 
 Connection = duckdb.DuckDBPyConnection
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.measures import metrics, teachers
 from dashboard.measures.teachers import PendingItem, TeacherStatus
 from dashboard.privacy import mask_name

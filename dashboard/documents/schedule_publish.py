@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import duckdb
 import pandas as pd
 
-from dashboard.documents import exports, letters
+from dashboard import exports
+from dashboard.documents import letters
 from dashboard.records.schedule import PhaseEntry, phase_rank, roc_date, rows, scope_label
 
 Connection = duckdb.DuckDBPyConnection

@@ -28,8 +28,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import db
-from dashboard.documents import exports
+from dashboard import db, exports
+from dashboard.formatting import roc_date
 from dashboard.measures.teachers import UNIT_FOR_DIVISION
 from dashboard.privacy import mask_name
 
@@ -50,11 +50,6 @@ MAILING_COLUMNS: tuple[str, ...] = (
     "截止日",
     "聯絡單位",
 )
-
-
-def roc_date(value: date) -> str:
-    """2026-11-19 -> 115/11/19."""
-    return f"{value.year - 1911}/{value:%m/%d}"
 
 
 def school_year_of(moment: date) -> int:

@@ -21,8 +21,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, db
-from dashboard.documents import exports
+from dashboard import auth, db, exports
 from dashboard.measures import metrics
 from dashboard.records import trainings
 from dashboard.records.committee import year_bounds

@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard.documents import exports
+from dashboard import exports
 from dashboard.measures import enrolment, metrics
 from tests import school_fixture as f
 

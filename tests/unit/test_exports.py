@@ -5,7 +5,7 @@ import io
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from dashboard.documents import exports
+from dashboard import exports
 
 
 def test_formula_like_cells_are_neutralised_and_other_values_kept() -> None:
