@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.records import meetings
-from ui import meeting_form, meeting_panels, state
+from ui import meeting_form, meeting_panels, meeting_state, state
 from ui.common import excel_download, url_select
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -219,9 +219,9 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
         today = meeting_form.today()
         semester = meetings.semester_of(today)[1] if meetings.semester_of(today)[0] == year else 1
         day = today if meetings.semester_of(today) == (year, semester) else None
-        meeting_form.ensure_loaded(marker, lambda: meetings.blank_draft(con, year, semester, day))
+        meeting_state.ensure_loaded(marker, lambda: meetings.blank_draft(con, year, semester, day))
     else:
-        meeting_form.ensure_loaded((stored.meeting_id, stored.version), lambda: meetings.as_draft(stored))
+        meeting_state.ensure_loaded((stored.meeting_id, stored.version), lambda: meetings.as_draft(stored))
         loaded_version = int(SS["mt_loaded"][1])
         if loaded_version != stored.version and not SS.get("mt_stale"):
             st.warning(
@@ -235,7 +235,7 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
     _show_problems(with_reload=False)
     version = None if stored is None else int(SS["mt_loaded"][1])
     if st.button("儲存會議紀錄", key="mtb_save", icon=":material/save:", type="primary"):
-        saved = meeting_form.save(user, None if stored is None else stored.meeting_id, version)
+        saved = meeting_state.save(user, None if stored is None else stored.meeting_id, version)
         if saved is not None:
             SS["mt_loaded"] = None
             SS.pop("mt__shadow", None)

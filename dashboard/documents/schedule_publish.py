@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard import exports
 from dashboard.documents import letters
-from dashboard.records.schedule import PhaseEntry, phase_rank, roc_date, rows, scope_label
+from dashboard.records.schedule_model import PhaseEntry, phase_rank, roc_date, rows, scope_label
 
 Connection = duckdb.DuckDBPyConnection
 

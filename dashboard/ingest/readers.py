@@ -1,9 +1,9 @@
 """Turning a bundle (folders, a .zip, single files) into sheets of strings.
 
-A CSV's encoding is decided here (UTF-8, UTF-8 with BOM, UTF-16 with BOM, cp950, Big5-HKSCS) and
-a file mixing two encodings is refused with its line numbers; Excel cells become strings the
-normaliser understands. Row i of a sheet is row i + 1 as the user sees it in Excel or a text
-editor. Zip members are read in memory, never extracted; a member escaping its folder is refused.
+Each file is dispatched on its content's signature before its suffix: a CSV's text is decoded
+and split in decoding.py, an Excel file's cells become strings the normaliser understands. Row i
+of a sheet is row i + 1 as the user sees it in Excel or a text editor. Zip members are read in
+memory, never extracted; a member escaping its folder is refused.
 How much one import may read is a ReadLimits (the rules import_max_file_mb and
 import_max_bundle_mb, read by importer.py): a file, a zip member or a whole bundle over its limit
 is refused before it is read, and an Excel file is scanned first (xlsx_guard.py, xls_guard.py)
@@ -13,20 +13,19 @@ interpret cells (normalize.py does) nor recognise kinds (validate.py does), and 
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from dashboard.ingest import excel_guard, xls_guard, xlsx_guard
+from dashboard.ingest.decoding import ReadError, cell_text, decode_text, read_csv
 from dashboard.ingest.excel_guard import mb
 
 MIB = 1024 * 1024
@@ -37,7 +36,6 @@ TAIPEI = timezone(timedelta(hours=8))  # no daylight saving since 1979
 _LOCK_OR_JUNK = re.compile(r"(^|/)(__MACOSX/|\.|~\$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 _ESCAPE = re.compile(r"^([/\\]|[A-Za-z]:)|(^|[/\\])\.\.([/\\]|$)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_LINES_SHOWN = 8
 
 
 @dataclass
@@ -53,10 +51,6 @@ class SourceFile:
     modified_at: datetime | None = None  # the file's or the zip member's time, Taipei local
     sheets: list[Sheet] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # why it could not be read, in Chinese
-
-
-class ReadError(Exception):
-    """A file that cannot be turned into rows; str() is the message for the clerk."""
 
 
 @dataclass(frozen=True)
@@ -352,79 +346,6 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def _line_list(numbers: list[int]) -> str:
-    shown = "、".join(str(n) for n in numbers[:_LINES_SHOWN])
-    return shown + (f" 等 {len(numbers)} 列" if len(numbers) > _LINES_SHOWN else "")
-
-
-def decode_text(data: bytes) -> str:
-    """The text of a CSV in whichever encoding decodes all of it; mixed files are refused."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ReadError("檔案標示為 UTF-16，但內容無法解碼") from exc
-    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    utf8_lines: list[int] = []
-    other_lines: list[int] = []
-    unreadable: list[int] = []
-    for number, line in enumerate(body.split(b"\n"), start=1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8_lines.append(number)
-            continue
-        except UnicodeDecodeError:
-            other_lines.append(number)
-        if not any(_decodes(line, enc) for enc in ("cp950", "big5hkscs")):
-            unreadable.append(number)
-    if utf8_lines:
-        raise ReadError(
-            f"檔案混用了兩種編碼：第 {_line_list(utf8_lines)} 列是 UTF-8，"
-            f"第 {_line_list(other_lines)} 列不是；請從系統重新匯出，或以同一種編碼另存"
-        )
-    for encoding in ("cp950", "big5hkscs"):
-        if _decodes(body, encoding):
-            return body.decode(encoding)
-    bad = unreadable or other_lines
-    raise ReadError(f"無法判讀檔案編碼（不是 UTF-8、Big5 或 Big5-HKSCS）：第 {_line_list(bad)} 列無法解碼")
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def read_csv(text: str) -> list[list[str]]:
-    """Records of a CSV (or tab-separated) text; a blank line is an empty record."""
-    head = [line for line in text.splitlines()[:10] if line.strip()]
-    delimiter = "\t" if sum(x.count("\t") for x in head) > sum(x.count(",") for x in head) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    start = 1  # the line the record being read starts on
-    try:
-        for record in reader:
-            records.append(record)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise ReadError(
-                f"從第 {start} 列開始的資料有一個欄位超過 {csv.field_size_limit():,} 個字元，"
-                '多半是該列有個引號（"）沒有成對，之後的內容都被當成同一欄；'
-                "請檢查該列，或從系統重新匯出"
-            ) from exc
-        raise ReadError(f"CSV 格式錯誤（第 {start} 列：{exc}）；檔案可能不是文字檔") from exc
-    return records
-
-
 def read_excel(data: bytes, limits: ReadLimits = ReadLimits()) -> list[Sheet]:
     """Every worksheet of an .xlsx/.xls, from cell A1 so that row numbers match Excel's.
 
@@ -457,22 +378,3 @@ def read_excel(data: bytes, limits: ReadLimits = ReadLimits()) -> list[Sheet]:
         # its Rust code panic: pyo3's PanicException derives from BaseException, not Exception
         # (found by tests/unit/test_import_fuzz.py).
         raise ReadError(excel_guard.DAMAGED) from exc
-
-
-def cell_text(value: object) -> str:
-    """An Excel cell as the text the normaliser reads: 113.0 → '113', dates → ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        if value.microsecond:
-            value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)

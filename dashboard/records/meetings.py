@@ -1,24 +1,24 @@
 """Working-group meeting records (Art. 4): the 會議紀錄 with attendance, agenda items tagged
 with the six Art. 4 topics, and 決議 that carry an owner, a due date and a linked target.
 
-This is the module callers use. Every save is validated first (meeting_rules.py: Chinese
-messages keyed by form field) and written in one transaction. A save names the version it was
-edited from; when someone else saved in between, it is refused with StaleMeetingError and
-nothing is written. Confirmed minutes are locked until they are explicitly unlocked, with a
-reason that is logged. The data types live in meeting_model.py and are re-exported here;
-resolutions.py holds the follow-up and compliance side. This module must not import streamlit.
+This is the module callers use; it holds the lifecycle of a record: save, confirm, unlock.
+Every save is validated first (meeting_rules.py: Chinese messages keyed by form field) and
+written in one transaction. A save names the version it was edited from; when someone else saved
+in between, it is refused with StaleMeetingError and nothing is written. Confirmed minutes are
+locked until they are explicitly unlocked, with a reason that is logged. The data types live in
+meeting_model.py, reading a meeting back (load, as_draft, the list, the event log, a blank
+draft) in meeting_reads.py; both are re-exported here. resolutions.py holds the follow-up and
+compliance side. This module must not import streamlit.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from dashboard import auth, db
-from dashboard.records import committee, resolutions
 from dashboard.records.meeting_model import (
     ATTENDANCE,
     CONFIRMED,
@@ -45,6 +45,7 @@ from dashboard.records.meeting_model import (
     semester_of,
     session_label,
 )
+from dashboard.records.meeting_reads import as_draft, blank_draft, events, list_meetings, load
 from dashboard.records.meeting_rules import clean, confirm_problems, validate
 
 __all__ = [
@@ -86,34 +87,6 @@ __all__ = [
 ]
 
 Connection = duckdb.DuckDBPyConnection
-
-
-def blank_draft(con: Connection, year: int, semester: int, held_on: date | None = None) -> MeetingDraft:
-    """A new meeting: the next 會次, the roster's holders all 出席, the 召集人 as chair, and the
-    open resolutions of earlier meetings as 上次會議決議執行情形."""
-    day = held_on or semester_bounds(year, semester)[0]
-    holders = committee.holders_on(con, year, day)
-    attendance = [
-        Attendance(seat.seat_no, holders[seat.seat_no].person_name if seat.seat_no in holders else "", "出席")
-        for seat in committee.SEATS
-    ]
-    chair = holders.get(committee.CHAIR_SEAT)
-    return MeetingDraft(
-        school_year=year,
-        semester=semester,
-        sequence_no=next_sequence_no(con, year, semester),
-        held_on=held_on,
-        start_time="14:00",
-        end_time="",
-        place="",
-        chair=chair.person_name if chair else "",
-        recorder="",
-        attendance=attendance,
-        follow_ups=[
-            FollowUp(r.item_id, r.status, r.note)
-            for r in resolutions.open_before(con, day, exclude_meeting=None)
-        ],
-    )
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -363,99 +336,3 @@ def unlock(
         )
         _event(cur, meeting_id, "解除鎖定", version + 1, user.username, at, clean(reason))
     return load(con, meeting_id)
-
-
-# --- reading ----------------------------------------------------------------------------
-
-
-def load(con: Connection, meeting_id: int) -> Meeting:
-    rows = db.query_rows(con, "meeting_record", meeting_id=meeting_id)
-    if not rows:
-        raise MeetingError({"meeting": "找不到這場會議；可能已被刪除，請回到會議列表。"})
-    m = rows[0]
-    attendance = [
-        Attendance(int(r["seat_no"]), r["person_name"], r["attendance"], r["deputy_name"] or "")
-        for r in db.query_rows(con, "meeting_attendance_list", meeting_id=meeting_id)
-    ]
-    guests = [
-        Guest(r["guest_name"], r["guest_title"] or "")
-        for r in db.query_rows(con, "meeting_guest_list", meeting_id=meeting_id)
-    ]
-    items = [
-        Item(
-            section=r["section"],
-            title=r["title"],
-            explanation=r["explanation"] or "",
-            decision=r["decision"] or "",
-            topics=list(r["topics"] or []),
-            votes_for=r["votes_for"],
-            votes_against=r["votes_against"],
-            votes_abstain=r["votes_abstain"],
-            owner_unit=r["owner_unit"] or "",
-            due_date=r["due_date"],
-            metric_key=r["metric_key"] or "",
-            metric_year=r["metric_year"],
-            metric_semester=r["metric_semester"],
-            metric_target=r["metric_target"],
-            item_id=int(r["item_id"]),
-        )
-        for r in db.query_rows(con, "meeting_item_list", meeting_id=meeting_id)
-    ]
-    follow_ups = [
-        FollowUp(int(r["item_id"]), r["status"], r["note"] or "")
-        for r in db.query_rows(con, "meeting_follow_ups", meeting_id=meeting_id)
-    ]
-    return Meeting(
-        school_year=int(m["school_year"]),
-        semester=int(m["semester"]),
-        sequence_no=int(m["sequence_no"] or 0),
-        held_on=m["held_on"],
-        start_time=m["start_time"] or "",
-        end_time=m["end_time"] or "",
-        place=m["place"] or "",
-        chair=m["chair"] or "",
-        recorder=m["recorder"] or "",
-        attendance=attendance,
-        guests=guests,
-        items=items,
-        follow_ups=follow_ups,
-        meeting_id=int(m["meeting_id"]),
-        session_label=m["session_label"],
-        status=m["status"],
-        version=int(m["version"]),
-        created_by=m["created_by"] or "",
-        updated_by=m["updated_by"] or "",
-        updated_by_name=m["updated_by_name"] or "",
-        confirmed_by_name=m["confirmed_by_name"],
-        updated_at=m["updated_at"],
-        confirmed_by=m["confirmed_by"],
-        confirmed_at=m["confirmed_at"],
-    )
-
-
-def as_draft(meeting: Meeting) -> MeetingDraft:
-    """The editable part of a stored meeting (copies, so a form never changes the original)."""
-    return MeetingDraft(
-        school_year=meeting.school_year,
-        semester=meeting.semester,
-        sequence_no=meeting.sequence_no,
-        held_on=meeting.held_on,
-        start_time=meeting.start_time,
-        end_time=meeting.end_time,
-        place=meeting.place,
-        chair=meeting.chair,
-        recorder=meeting.recorder,
-        attendance=[replace(a) for a in meeting.attendance],
-        guests=[replace(g) for g in meeting.guests],
-        items=[replace(i, topics=list(i.topics)) for i in meeting.items],
-        follow_ups=[replace(f) for f in meeting.follow_ups],
-    )
-
-
-def list_meetings(con: Connection, year: int | None = None) -> list[dict[str, Any]]:
-    """Every meeting (of `year`, or all), newest first, with counts for the list."""
-    return db.query_rows(con, "meetings_list", year=year)
-
-
-def events(con: Connection, meeting_id: int) -> list[dict[str, Any]]:
-    return db.query_rows(con, "meeting_event_log", meeting_id=meeting_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from dashboard import db
-from dashboard.ingest.importer import import_files, recompute_warnings
+from dashboard.ingest.importer import import_files
+from dashboard.ingest.writer import recompute_warnings
 from tests.import_fixture import SCHOOL, csv_bytes, rows, school, uploads
 
 Con = duckdb.DuckDBPyConnection

@@ -10,16 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ingest.readers import (
-    ReadError,
-    ReadLimits,
-    cell_text,
-    decode_text,
-    read_csv,
-    read_file,
-    read_paths,
-    read_uploads,
-)
+from dashboard.ingest.decoding import ReadError, cell_text, decode_text, read_csv
+from dashboard.ingest.readers import ReadLimits, read_file, read_paths, read_uploads
 from tests.import_fixture import csv_bytes, xls_bytes, xlsx_bytes, zip_bytes
 
 ROWS = [["學號", "姓名"], ["1130001", "林堃喆"], ["1130002", "陳峯"], ["1130003", "王小明"]]

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import auth, db
 from dashboard.records import schedule
-from dashboard.records.schedule import PhaseEntry
+from dashboard.records.schedule_model import PhaseEntry
 
 CLERK = auth.User("registrar", "註冊組長", "註冊組")
 PRINCIPAL = auth.User("principal", "校長", "校長")

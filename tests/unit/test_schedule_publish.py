@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from dashboard import auth
 from dashboard.documents import schedule_publish
 from dashboard.records import schedule
-from dashboard.records.schedule import PhaseEntry
+from dashboard.records.schedule_model import PhaseEntry
 
 CLERK = auth.User("registrar", "註冊組長", "註冊組")
 AT = datetime(2026, 8, 20, 9, 30)
