@@ -21,19 +21,6 @@ with sent_outcomes as (
       and cert_status in ('認證中', '通過', '未通過')
 ),
 
-certification_phases as (
-    select
-        semester,
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and phase = '教師認證'
-    group by
-        semester,
-        division
-),
-
 commendation_rules as (
     select
         arg_max(value, effective_from_year) filter (
@@ -66,17 +53,13 @@ judged_outcomes as (
         sent_outcomes.teacher_code,
         sent_outcomes.cert_status in ('通過', '未通過') as is_decided,
         sent_outcomes.certified_at,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+        certification_phase.end_date as deadline_date
     from sent_outcomes
     inner join active_students
         on active_students.semester = sent_outcomes.semester
        and active_students.student_no = sent_outcomes.student_no
-    left join certification_phases as own_phase
-        on own_phase.semester = sent_outcomes.semester
-       and own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.semester = sent_outcomes.semester
-       and general_phase.division is null
+    cross join lateral phase_end($year, sent_outcomes.semester, active_students.division, '教師認證')
+        as certification_phase
 ),
 
 per_teacher as (
@@ -87,7 +70,7 @@ per_teacher as (
             when bool_or(deadline_date is null) then null
             else count(*) filter (
                 where is_decided
-                  and certified_at < deadline_date + interval 1 day
+                  and on_time(certified_at, deadline_date)
             )
         end as on_time_count
     from judged_outcomes

@@ -22,17 +22,6 @@ with semester_outcomes as (
       and semester = $semester
 ),
 
-certification_phases as (
-    select
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and semester = $semester
-      and phase = '教師認證'
-    group by division
-),
-
 upload_cap as (
     select arg_max(value, effective_from_year) as cap
     from rules
@@ -67,17 +56,15 @@ judged_outcomes as (
         semester_outcomes.certifier_code,
         active_students.department,
         active_students.class_name,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date,
+        certification_phase.end_date as deadline_date,
         rows_per_student.student_row_count
     from semester_outcomes
     inner join active_students
         on active_students.student_no = semester_outcomes.student_no
     inner join rows_per_student
         on rows_per_student.student_no = semester_outcomes.student_no
-    left join certification_phases as own_phase
-        on own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.division is null
+    cross join lateral phase_end($year, $semester, active_students.division, '教師認證')
+        as certification_phase
 ),
 
 keyed_outcomes as (
@@ -104,7 +91,7 @@ per_student as (
         count(*) filter (where cert_status in ('認證中', '通過', '未通過') and deadline_date is null) as unjudgeable_count,
         count(*) filter (
             where is_decided
-              and certified_at < deadline_date + interval 1 day
+              and on_time(certified_at, deadline_date)
         ) as on_time_count,
         count(*) filter (
             where is_decided

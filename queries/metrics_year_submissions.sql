@@ -17,30 +17,13 @@ with year_submissions as (
       and ($division is null or division = $division)
 ),
 
-submission_phases as (
-    select
-        semester,
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and phase = '學校提交'
-    group by
-        semester,
-        division
-),
-
 phased_submissions as (
     select
         year_submissions.*,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+        submission_phase.end_date as deadline_date
     from year_submissions
-    left join submission_phases as own_phase
-        on own_phase.semester = if(year_submissions.semester = 0, 2, year_submissions.semester)
-       and own_phase.division = year_submissions.division
-    left join submission_phases as general_phase
-        on general_phase.semester = if(year_submissions.semester = 0, 2, year_submissions.semester)
-       and general_phase.division is null
+    cross join lateral phase_end($year, year_submissions.semester, year_submissions.division, '學校提交')
+        as submission_phase
 ),
 
 final as (
@@ -52,7 +35,7 @@ final as (
         submitted_at,
         result,
         deadline_date,
-        submitted_at < deadline_date + interval 1 day as on_time
+        on_time(submitted_at, deadline_date) as on_time
     from phased_submissions
     order by
         submitted_at,

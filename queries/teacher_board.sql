@@ -25,17 +25,6 @@ with semester_outcomes as (
       and semester = $semester
 ),
 
-certification_phases as (
-    select
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and semester = $semester
-      and phase = '教師認證'
-    group by division
-),
-
 active_students as (
     select
         student_no,
@@ -53,14 +42,12 @@ teacher_outcomes as (
             cast(semester_outcomes.submitted_at as date),
             cast($as_of as date)
         ) as waiting_days,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+        certification_phase.end_date as deadline_date
     from semester_outcomes
     inner join active_students
         on active_students.student_no = semester_outcomes.student_no
-    left join certification_phases as own_phase
-        on own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.division is null
+    cross join lateral phase_end($year, $semester, active_students.division, '教師認證')
+        as certification_phase
 ),
 
 per_teacher as (

@@ -24,17 +24,6 @@ with pending_outcomes as (
       and cert_status = '認證中'
 ),
 
-certification_phases as (
-    select
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and semester = $semester
-      and phase = '教師認證'
-    group by division
-),
-
 active_students as (
     select
         student_no,
@@ -83,7 +72,7 @@ final as (
             cast(pending_outcomes.submitted_at as date),
             cast($as_of as date)
         ) as waiting_days,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+        certification_phase.end_date as deadline_date
     from pending_outcomes
     inner join active_students
         on active_students.student_no = pending_outcomes.student_no
@@ -94,10 +83,8 @@ final as (
        and offerings.class_name = active_students.class_name
     left join staff
         on staff.staff_code = pending_outcomes.teacher_code
-    left join certification_phases as own_phase
-        on own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.division is null
+    cross join lateral phase_end($year, $semester, active_students.division, '教師認證')
+        as certification_phase
     order by
         active_students.division,
         active_students.grade,
