@@ -9,19 +9,7 @@
 -- returns: one row per teacher with at least one submitted item, ordered by teacher_code:
 --          teacher_code, teacher_name (NULL when not in 教職員名冊), submitted_count,
 --          on_time_count, eligible
-with sent_outcomes as (
-    select
-        semester,
-        student_no,
-        teacher_code,
-        cert_status,
-        certified_at
-    from outcomes
-    where school_year = $year
-      and cert_status in ('認證中', '通過', '未通過')
-),
-
-commendation_rules as (
+with commendation_rules as (
     select
         arg_max(value, effective_from_year) filter (
             where key = 'commendation_min_items'
@@ -33,33 +21,23 @@ commendation_rules as (
     where effective_from_year <= $year
 ),
 
--- A(S) of each semester of the year (the macros of migrations 002 and 009)
-active_students as (
-    select
-        1 as semester,
-        student_no,
-        division
-    from active_students_of_semester($year, 1, null, $active_statuses)
+-- the 課程學習成果 of both semesters, each by the active students A(S) of its own semester
+year_outcomes as (
+    select *
+    from active_outcomes_of_semester($year, 1, null, $active_statuses)
     union all
-    select
-        2 as semester,
-        student_no,
-        division
-    from active_students_of_semester($year, 2, null, $active_statuses)
+    select *
+    from active_outcomes_of_semester($year, 2, null, $active_statuses)
 ),
 
 judged_outcomes as (
     select
-        sent_outcomes.teacher_code,
-        sent_outcomes.cert_status in ('通過', '未通過') as is_decided,
-        sent_outcomes.certified_at,
-        certification_phase.end_date as deadline_date
-    from sent_outcomes
-    inner join active_students
-        on active_students.semester = sent_outcomes.semester
-       and active_students.student_no = sent_outcomes.student_no
-    cross join lateral phase_end($year, sent_outcomes.semester, active_students.division, '教師認證')
-        as certification_phase
+        teacher_code,
+        cert_status in ('通過', '未通過') as is_decided,
+        certified_at,
+        deadline_date
+    from year_outcomes
+    where cert_status in ('認證中', '通過', '未通過')
 ),
 
 per_teacher as (

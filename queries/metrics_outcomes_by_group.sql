@@ -10,99 +10,16 @@
 --          grouped by teacher, else NULL), uploaded_count, students_with_upload,
 --          submitted_count, passed_count, failed_count, pending_count, on_time_count,
 --          proxy_certified_count, students_over_cap
-with semester_outcomes as (
-    select
-        student_no,
-        teacher_code,
-        cert_status,
-        certified_at,
-        certifier_code
-    from outcomes
-    where school_year = $year
-      and semester = $semester
-),
-
-upload_cap as (
+with upload_cap as (
     select arg_max(value, effective_from_year) as cap
     from rules
     where key = 'outcome_upload_cap_per_semester'
       and effective_from_year <= $year
 ),
 
-active_students as (
-    select
-        student_no,
-        division,
-        department,
-        class_name
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
-),
-
-rows_per_student as (
-    select
-        student_no,
-        count(*) as student_row_count
-    from semester_outcomes
-    group by student_no
-),
-
-judged_outcomes as (
-    select
-        semester_outcomes.student_no,
-        semester_outcomes.teacher_code,
-        semester_outcomes.cert_status,
-        semester_outcomes.cert_status in ('通過', '未通過') as is_decided,
-        semester_outcomes.certified_at,
-        semester_outcomes.certifier_code,
-        active_students.department,
-        active_students.class_name,
-        certification_phase.end_date as deadline_date,
-        rows_per_student.student_row_count
-    from semester_outcomes
-    inner join active_students
-        on active_students.student_no = semester_outcomes.student_no
-    inner join rows_per_student
-        on rows_per_student.student_no = semester_outcomes.student_no
-    cross join lateral phase_end($year, $semester, active_students.division, '教師認證')
-        as certification_phase
-),
-
-keyed_outcomes as (
-    select
-        *,
-        case $group_by
-            when 'teacher' then teacher_code
-            when 'department' then department
-            when 'class' then class_name
-            else '全校'
-        end as group_key
-    from judged_outcomes
-),
-
 per_student as (
-    select
-        group_key,
-        student_no,
-        count(*) as uploaded_count,
-        count(*) filter (where cert_status in ('認證中', '通過', '未通過')) as submitted_count,
-        count(*) filter (where cert_status = '通過') as passed_count,
-        count(*) filter (where cert_status = '未通過') as failed_count,
-        count(*) filter (where cert_status = '認證中') as pending_count,
-        count(*) filter (where cert_status in ('認證中', '通過', '未通過') and deadline_date is null) as unjudgeable_count,
-        count(*) filter (
-            where is_decided
-              and on_time(certified_at, deadline_date)
-        ) as on_time_count,
-        count(*) filter (
-            where is_decided
-              and certifier_code is not null
-              and certifier_code <> teacher_code
-        ) as proxy_certified_count,
-        any_value(student_row_count) as student_row_count
-    from keyed_outcomes
-    group by
-        group_key,
-        student_no
+    select *
+    from outcome_counts_per_student($year, $semester, $division, $active_statuses, $group_by)
 ),
 
 grouped as (

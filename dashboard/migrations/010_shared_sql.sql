@@ -28,3 +28,73 @@ create or replace macro phase_end(y, s, div, phase_name) as table
 -- date is inclusive); NULL when either is unknown.
 create or replace macro on_time(made_at, ends_on) as
     made_at < ends_on + interval 1 day;
+
+-- metrics.md, "Per semester (S)": the 課程學習成果 rows of S by the students in A(S) (every
+-- count is restricted to active students; orphans' rows are left out), in 部別 div, each with
+-- its student's roster row of S (部別, 科別, 年級, 班級) and deadline_date, the end of the
+-- 教師認證 phase for that 部別 ("On time" judges 認證時間 against it; NULL without a phase).
+create or replace macro active_outcomes_of_semester(y, s, div, statuses) as table
+    select
+        outcomes.*,
+        active_students.division,
+        active_students.department,
+        active_students.grade,
+        active_students.class_name,
+        certification_phase.end_date as deadline_date
+    from outcomes
+    inner join active_students_of_semester(y, s, div, statuses) as active_students
+        on active_students.student_no = outcomes.student_no
+    cross join lateral phase_end(y, s, active_students.division, '教師認證') as certification_phase
+    where outcomes.school_year = y
+      and outcomes.semester = s;
+
+-- metrics.md, "Per semester (S)", the outcomes keys, for one active student's rows of S in one
+-- group (group_by 'teacher': per 任課教師; 'department' / 'class': the student's 科別 / 班級 of
+-- S; anything else: the whole school, key '全校'): uploaded, submitted (認證中 / 通過 / 未通過),
+-- passed, failed, pending; on_time (通過 / 未通過 on time for the 教師認證 phase);
+-- unjudgeable (submitted, but no phase: the group's on_time is NULL, never guessed);
+-- proxy_certified (認證人代碼 set and not the 任課教師); student_row_count, all the student's
+-- rows of S in any group (students_over_cap: the cap is the student's, not the group's).
+create or replace macro outcome_counts_per_student(y, s, div, statuses, group_by) as table
+    with keyed_outcomes as (
+        select
+            *,
+            cert_status in ('通過', '未通過') as is_decided,
+            count(*) over (partition by student_no) as student_row_count,
+            case group_by
+                when 'teacher' then teacher_code
+                when 'department' then department
+                when 'class' then class_name
+                else '全校'
+            end as group_key
+        from active_outcomes_of_semester(y, s, div, statuses)
+    )
+    select
+        group_key,
+        student_no,
+        count(*) as uploaded_count,
+        count(*) filter (where cert_status in ('認證中', '通過', '未通過')) as submitted_count,
+        count(*) filter (where cert_status = '通過') as passed_count,
+        count(*) filter (where cert_status = '未通過') as failed_count,
+        count(*) filter (where cert_status = '認證中') as pending_count,
+        count(*) filter (
+            where cert_status in ('認證中', '通過', '未通過')
+              and deadline_date is null
+        ) as unjudgeable_count,
+        count(*) filter (where is_decided and on_time(certified_at, deadline_date)) as on_time_count,
+        count(*) filter (
+            where is_decided
+              and certifier_code is not null
+              and certifier_code <> teacher_code
+        ) as proxy_certified_count,
+        any_value(student_row_count) as student_row_count
+    from keyed_outcomes
+    group by
+        group_key,
+        student_no;
+
+-- The age of an item waiting for certification (the 教師認證 page and its reminders): calendar
+-- days from the day it was sent (送出認證時間) to the day of 資料截至; NULL when either is
+-- unknown.
+create or replace macro days_waited(sent_at, as_of) as
+    date_diff('day', cast(sent_at as date), cast(as_of as date));

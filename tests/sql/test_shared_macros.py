@@ -1,17 +1,18 @@
 """The macros of migration 010 (one rule each, shared by the queries) return what the SQL they
 replaced returned.
 
-Each REFERENCE below is the explicit SQL a query in queries/ spelled out before 010, copied as it
-stood (only its $parameters renamed to the ones given here), beside the macro call that replaces
-it. On the demo school both give the same rows for each parameter set. The 作業期程 lookup is also
-checked on a hand-made school, where the rows are chosen so that each branch of the rule (a
-division's own row, the row with empty 部別, none) decides one case.
+Each OLD_* text below is SQL that queries in queries/ spelled out before 010, copied as it stood
+(CTEs a query no longer has, and a final select naming what the macro now gives); beside it, the
+macro call that replaces it. On the demo school both give the same rows for every parameter set
+of REFERENCES, and at least one set gives rows. The 作業期程 lookup is also checked on hand-made
+schedules, where each branch of the rule (a division's own row, the row with empty 部別, none)
+decides one case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from tests import school_fixture
 Con = duckdb.DuckDBPyConnection
 STATUSES = list(ACTIVE_STATUSES)
 DIVISIONS = (None, "日間部", "進修部")
+SEMESTERS = ((113, 1), (113, 2), (114, 1), (114, 2), (115, 1))
+YEARS = (113, 114, 115)
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +43,23 @@ def rows(con: Con, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     return sorted(con.execute(sql, params).fetchall(), key=repr)
 
 
-# --- the 作業期程 lookup (metrics.md, "On time") -------------------------------------------
+def semester_params(**more: list[Any]) -> list[dict[str, Any]]:
+    """Every demo semester and division, times each value of `more`."""
+    sets = [
+        {"year": y, "semester": s, "division": d, "active_statuses": STATUSES}
+        for y, s in SEMESTERS
+        for d in DIVISIONS
+    ]
+    for name, values in more.items():
+        sets = [{**p, name: v} for p in sets for v in values]
+    return sets
 
-# teacher_board, teacher_pending_items, metrics_outcomes_by_group (教師認證 of one semester)
-OLD_CERTIFICATION_PHASE = """
-with certification_phases as (
+
+# --- the old SQL ------------------------------------------------------------------------
+
+# teacher_board, teacher_pending_items, metrics_outcomes_by_group: the 教師認證 phases of S
+OLD_CERTIFICATION_PHASES = """
+certification_phases as (
     select
         division,
         max(end_date) as end_date
@@ -53,44 +68,166 @@ with certification_phases as (
       and semester = $semester
       and phase = '教師認證'
     group by division
+)
+"""
+
+# metrics_outcomes_by_group up to its rows per item (OLD_JUDGED_OUTCOMES), then on to its
+# counts per student (+ OLD_OUTCOMES_PER_STUDENT)
+OLD_JUDGED_OUTCOMES = (
+    """
+with semester_outcomes as (
+    select
+        student_no,
+        teacher_code,
+        cert_status,
+        certified_at,
+        certifier_code
+    from outcomes
+    where school_year = $year
+      and semester = $semester
+),
+"""
+    + OLD_CERTIFICATION_PHASES
+    + """,
+active_students as (
+    select
+        student_no,
+        division,
+        department,
+        class_name
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
 ),
 
+rows_per_student as (
+    select
+        student_no,
+        count(*) as student_row_count
+    from semester_outcomes
+    group by student_no
+),
+
+judged_outcomes as (
+    select
+        semester_outcomes.student_no,
+        semester_outcomes.teacher_code,
+        semester_outcomes.cert_status,
+        semester_outcomes.cert_status in ('通過', '未通過') as is_decided,
+        semester_outcomes.certified_at,
+        semester_outcomes.certifier_code,
+        active_students.department,
+        active_students.class_name,
+        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date,
+        rows_per_student.student_row_count
+    from semester_outcomes
+    inner join active_students
+        on active_students.student_no = semester_outcomes.student_no
+    inner join rows_per_student
+        on rows_per_student.student_no = semester_outcomes.student_no
+    left join certification_phases as own_phase
+        on own_phase.division = active_students.division
+    left join certification_phases as general_phase
+        on general_phase.division is null
+)
+"""
+)
+
+OLD_OUTCOMES_PER_STUDENT = """,
+keyed_outcomes as (
+    select
+        *,
+        case $group_by
+            when 'teacher' then teacher_code
+            when 'department' then department
+            when 'class' then class_name
+            else '全校'
+        end as group_key
+    from judged_outcomes
+),
+
+per_student as (
+    select
+        group_key,
+        student_no,
+        count(*) as uploaded_count,
+        count(*) filter (where cert_status in ('認證中', '通過', '未通過')) as submitted_count,
+        count(*) filter (where cert_status = '通過') as passed_count,
+        count(*) filter (where cert_status = '未通過') as failed_count,
+        count(*) filter (where cert_status = '認證中') as pending_count,
+        count(*) filter (where cert_status in ('認證中', '通過', '未通過')
+            and deadline_date is null) as unjudgeable_count,
+        count(*) filter (
+            where is_decided
+              and certified_at < deadline_date + interval 1 day
+        ) as on_time_count,
+        count(*) filter (
+            where is_decided
+              and certifier_code is not null
+              and certifier_code <> teacher_code
+        ) as proxy_certified_count,
+        any_value(student_row_count) as student_row_count
+    from keyed_outcomes
+    group by
+        group_key,
+        student_no
+)
+"""
+
+# teacher_board up to its rows per item (the age of a pending item, its deadline)
+OLD_TEACHER_OUTCOMES = (
+    """
+with semester_outcomes as (
+    select
+        student_no,
+        teacher_code,
+        cert_status,
+        submitted_at
+    from outcomes
+    where school_year = $year
+      and semester = $semester
+),
+"""
+    + OLD_CERTIFICATION_PHASES
+    + """,
 active_students as (
     select
         student_no,
         division
-    from active_students_of_semester($year, $semester, null, $active_statuses)
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
 )
 
 select
-    active_students.student_no,
+    semester_outcomes.teacher_code,
+    semester_outcomes.cert_status = '認證中' as is_pending,
+    active_students.division,
+    date_diff(
+        'day',
+        cast(semester_outcomes.submitted_at as date),
+        cast($as_of as date)
+    ) as waiting_days,
     coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
-from active_students
+from semester_outcomes
+inner join active_students
+    on active_students.student_no = semester_outcomes.student_no
 left join certification_phases as own_phase
     on own_phase.division = active_students.division
 left join certification_phases as general_phase
     on general_phase.division is null
 """
+)
 
-NEW_CERTIFICATION_PHASE = """
-select
-    active_students.student_no,
-    certification_phase.end_date as deadline_date
-from active_students_of_semester($year, $semester, null, $active_statuses) as active_students
-cross join lateral phase_end($year, $semester, active_students.division, '教師認證') as certification_phase
-"""
-
-# metrics_year_submissions (學校提交, per-year rosters of 學期 0 read semester 2)
-OLD_SUBMISSION_PHASE = """
+# metrics_year_submissions (學校提交; per-year rosters of 學期 0 read semester 2)
+OLD_SUBMISSION_PHASES = """
 with year_submissions as (
     select
         roster,
         division,
         semester,
         batch,
-        submitted_at
+        submitted_at,
+        result
     from submissions
     where school_year = $year
+      and ($division is null or division = $division)
 ),
 
 submission_phases as (
@@ -108,7 +245,8 @@ submission_phases as (
 
 select
     year_submissions.*,
-    coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+    coalesce(own_phase.end_date, general_phase.end_date) as deadline_date,
+    submitted_at < deadline_date + interval 1 day as on_time
 from year_submissions
 left join submission_phases as own_phase
     on own_phase.semester = if(year_submissions.semester = 0, 2, year_submissions.semester)
@@ -118,19 +256,95 @@ left join submission_phases as general_phase
    and general_phase.division is null
 """
 
-NEW_SUBMISSION_PHASE = """
+# --- what replaces it --------------------------------------------------------------------
+
+NEW_OUTCOMES = """
+select
+    student_no,
+    teacher_code,
+    cert_status,
+    certified_at,
+    certifier_code,
+    department,
+    class_name,
+    deadline_date,
+    count(*) over (partition by student_no) as student_row_count
+from active_outcomes_of_semester($year, $semester, $division, $active_statuses)
+"""
+
+NEW_TEACHER_OUTCOMES = """
+select
+    teacher_code,
+    cert_status = '認證中' as is_pending,
+    division,
+    days_waited(submitted_at, $as_of) as waiting_days,
+    deadline_date
+from active_outcomes_of_semester($year, $semester, $division, $active_statuses)
+"""
+
+NEW_SUBMISSION_PHASES = """
 select
     submissions.roster,
     submissions.division,
     submissions.semester,
     submissions.batch,
     submissions.submitted_at,
-    submission_phase.end_date as deadline_date
+    submissions.result,
+    submission_phase.end_date as deadline_date,
+    on_time(submissions.submitted_at, submission_phase.end_date) as on_time
 from submissions
 cross join lateral phase_end($year, submissions.semester, submissions.division, '學校提交')
     as submission_phase
 where submissions.school_year = $year
+  and ($division is null or submissions.division = $division)
 """
+
+REFERENCES = [
+    pytest.param(
+        OLD_JUDGED_OUTCOMES
+        + """
+select student_no, teacher_code, cert_status, certified_at, certifier_code, department, class_name,
+    deadline_date, student_row_count
+from judged_outcomes
+""",
+        NEW_OUTCOMES,
+        semester_params(),
+        id="phase_end+active_outcomes_of_semester",
+    ),
+    pytest.param(
+        OLD_JUDGED_OUTCOMES + OLD_OUTCOMES_PER_STUDENT + "select * from per_student",
+        "select * from outcome_counts_per_student($year, $semester, $division, $active_statuses, $group_by)",
+        semester_params(group_by=["school", "teacher", "department", "class"]),
+        id="outcome_counts_per_student",
+    ),
+    pytest.param(
+        OLD_TEACHER_OUTCOMES,
+        NEW_TEACHER_OUTCOMES,
+        semester_params(as_of=[datetime(2025, 1, 20, 8, 0), None]),
+        id="days_waited",
+    ),
+    pytest.param(
+        OLD_SUBMISSION_PHASES,
+        NEW_SUBMISSION_PHASES,
+        [{"year": y, "division": d} for y in YEARS for d in DIVISIONS],
+        id="phase_end+on_time(submissions)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "param_sets"), REFERENCES)
+def test_the_macro_returns_the_rows_of_the_sql_it_replaced(
+    demo: Con, old: str, new: str, param_sets: list[dict[str, Any]]
+) -> None:
+    with_rows = 0
+    for params in param_sets:
+        before = rows(demo, old, params)
+        assert rows(demo, new, params) == before, params
+        with_rows += bool(before)
+    assert with_rows, "the demo gives no rows for any parameter set: nothing was compared"
+
+
+# --- the 作業期程 lookup on hand-made schedules ---------------------------------------------
 
 
 def phase_end(con: Con, year: int, semester: int, division: str | None, phase: str) -> list[tuple[Any, ...]]:
@@ -172,26 +386,8 @@ def test_phase_end_reads_semester_2_for_per_year_rosters_and_the_latest_of_repea
     assert phase_end(con, 113, 0, "日間部", "收訖確認") == [(date(2025, 9, 12),)]
     assert phase_end(con, 113, 2, "日間部", "收訖確認") == [(date(2025, 9, 12),)]
     assert phase_end(con, 113, 1, "日間部", "收訖確認") == [(date(2025, 1, 20),)]
-    assert con.execute("select phase_semester(0), phase_semester(1), phase_semester(2)").fetchall() == [
-        (2, 1, 2)
-    ]
-
-
-@pytest.mark.parametrize(("year", "semester"), [(113, 1), (113, 2), (114, 1), (114, 2), (115, 1), (116, 1)])
-def test_phase_end_gives_the_certification_deadlines_the_old_joins_gave(
-    demo: Con, year: int, semester: int
-) -> None:
-    params = {"year": year, "semester": semester, "active_statuses": STATUSES}
-    old = rows(demo, OLD_CERTIFICATION_PHASE, params)
-    assert old == rows(demo, NEW_CERTIFICATION_PHASE, params)
-    assert year == 116 or any(deadline is not None for _, deadline in old)
-
-
-@pytest.mark.parametrize("year", [113, 114, 115])
-def test_phase_end_gives_the_submission_deadlines_the_old_joins_gave(demo: Con, year: int) -> None:
-    old = rows(demo, OLD_SUBMISSION_PHASE, {"year": year})
-    assert old == rows(demo, NEW_SUBMISSION_PHASE, {"year": year})
-    assert old
+    got = con.execute("select phase_semester(0), phase_semester(1), phase_semester(2)").fetchall()
+    assert got == [(2, 1, 2)]
 
 
 def test_on_time_counts_the_whole_end_day(con: Con) -> None:
@@ -202,3 +398,13 @@ def test_on_time_counts_the_whole_end_day(con: Con) -> None:
         " on_time(timestamp '2025-02-01 00:00:00', cast(null as date))"
     ).fetchall()
     assert got == [(True, False, None, None)]
+
+
+def test_days_waited_counts_calendar_days(con: Con) -> None:
+    got = con.execute(
+        "select days_waited(timestamp '2025-01-13 23:59:00', timestamp '2025-01-20 08:00:00'),"
+        " days_waited(timestamp '2025-01-20 07:00:00', timestamp '2025-01-20 08:00:00'),"
+        " days_waited(null, timestamp '2025-01-20 08:00:00'),"
+        " days_waited(timestamp '2025-01-13 23:59:00', null)"
+    ).fetchall()
+    assert got == [(7, 0, None, None)]
