@@ -11,14 +11,8 @@
 --          on_time_count, eligible
 with commendation_rules as (
     select
-        arg_max(value, effective_from_year) filter (
-            where key = 'commendation_min_items'
-        ) as min_items,
-        arg_max(value, effective_from_year) filter (
-            where key = 'commendation_on_time_rate'
-        ) as min_on_time_rate
-    from rules
-    where effective_from_year <= $year
+        rule_in_force('commendation_min_items', $year) as min_items,
+        rule_in_force('commendation_on_time_rate', $year) as min_on_time_rate
 ),
 
 -- the 課程學習成果 of both semesters, each by the active students A(S) of its own semester

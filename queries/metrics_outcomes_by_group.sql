@@ -11,10 +11,7 @@
 --          submitted_count, passed_count, failed_count, pending_count, on_time_count,
 --          proxy_certified_count, students_over_cap
 with upload_cap as (
-    select arg_max(value, effective_from_year) as cap
-    from rules
-    where key = 'outcome_upload_cap_per_semester'
-      and effective_from_year <= $year
+    select rule_in_force('outcome_upload_cap_per_semester', $year) as cap
 ),
 
 per_student as (

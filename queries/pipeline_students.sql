@@ -34,10 +34,7 @@ roster as (
 ),
 
 upload_cap as (
-    select arg_max(value, effective_from_year) as cap
-    from rules
-    where key = 'outcome_upload_cap_per_semester'
-      and effective_from_year <= $year
+    select rule_in_force('outcome_upload_cap_per_semester', $year) as cap
 ),
 
 semester_outcomes as (

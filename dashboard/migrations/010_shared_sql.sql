@@ -98,3 +98,12 @@ create or replace macro outcome_counts_per_student(y, s, div, statuses, group_by
 -- unknown.
 create or replace macro days_waited(sent_at, as_of) as
     date_diff('day', cast(sent_at as date), cast(as_of as date));
+
+-- metrics.md, "Rules": rules are data; the value of rule rule_key in 學年度 y is that of its
+-- latest row effective on or before y. NULL when no row is in force yet.
+create or replace macro rule_in_force(rule_key, y) as (
+    select arg_max(value, effective_from_year)
+    from rules
+    where key = rule_key
+      and effective_from_year <= y
+);

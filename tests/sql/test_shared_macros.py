@@ -256,6 +256,55 @@ left join submission_phases as general_phase
    and general_phase.division is null
 """
 
+# rule_value; the caps of diverse_students_over_cap (the same form read two keys in
+# eligibility_teachers and metrics_year_selection, one in five more queries)
+OLD_RULE_VALUE = """
+with candidates as (
+    select
+        value,
+        effective_from_year
+    from rules
+    where key = $key
+      and effective_from_year <= $year
+)
+
+select value
+from candidates
+order by effective_from_year desc
+limit 1
+"""
+
+OLD_CAPS = """
+select
+    arg_max(value, effective_from_year) filter (
+        where key = 'diverse_upload_cap_per_year'
+    ) as upload_cap,
+    arg_max(value, effective_from_year) filter (
+        where key = 'diverse_selection_cap_per_year'
+    ) as selection_cap
+from rules
+where effective_from_year <= $year
+"""
+
+# warnings_over_cap: every rule in force in each 學年度 that has items
+OLD_RULES_IN_FORCE = """
+with years as (
+    select distinct school_year
+    from outcomes
+)
+
+select
+    y.school_year,
+    r.key as rule_key,
+    arg_max(r.value, r.effective_from_year) as cap
+from years as y
+inner join rules as r
+    on r.effective_from_year <= y.school_year
+group by
+    y.school_year,
+    r.key
+"""
+
 # --- what replaces it --------------------------------------------------------------------
 
 NEW_OUTCOMES = """
@@ -299,6 +348,27 @@ where submissions.school_year = $year
   and ($division is null or submissions.division = $division)
 """
 
+NEW_RULE_VALUE = "select value from (select rule_in_force($key, $year) as value) where value is not null"
+
+NEW_CAPS = """
+select
+    rule_in_force('diverse_upload_cap_per_year', $year) as upload_cap,
+    rule_in_force('diverse_selection_cap_per_year', $year) as selection_cap
+"""
+
+NEW_RULES_IN_FORCE = """
+select
+    years.school_year,
+    keys.key as rule_key,
+    rule_in_force(keys.key, years.school_year) as cap
+from (select distinct school_year from outcomes) as years
+cross join (select distinct key from rules) as keys
+where rule_in_force(keys.key, years.school_year) is not null
+"""
+
+RULE_KEYS = ("outcome_upload_cap_per_semester", "diverse_selection_cap_per_year", "commendation_on_time_rate")
+RULE_YEARS = (107, 108, 112, 113, 114, 115)
+
 REFERENCES = [
     pytest.param(
         OLD_JUDGED_OUTCOMES
@@ -329,6 +399,14 @@ from judged_outcomes
         [{"year": y, "division": d} for y in YEARS for d in DIVISIONS],
         id="phase_end+on_time(submissions)",
     ),
+    pytest.param(
+        OLD_RULE_VALUE,
+        NEW_RULE_VALUE,
+        [{"key": k, "year": y} for k in RULE_KEYS for y in RULE_YEARS],
+        id="rule_in_force(rule_value)",
+    ),
+    pytest.param(OLD_CAPS, NEW_CAPS, [{"year": y} for y in RULE_YEARS], id="rule_in_force(caps)"),
+    pytest.param(OLD_RULES_IN_FORCE, NEW_RULES_IN_FORCE, [{}], id="rule_in_force(per year)"),
 ]
 
 
@@ -408,3 +486,27 @@ def test_days_waited_counts_calendar_days(con: Con) -> None:
         " days_waited(timestamp '2025-01-13 23:59:00', null)"
     ).fetchall()
     assert got == [(7, 0, None, None)]
+
+
+def test_rule_in_force_is_the_latest_row_effective_by_the_year(con: Con) -> None:
+    """An amendment from 113 (and one from 115) changes the rule from that year on, not before;
+    no row is in force before the first. The old SQL agrees on every year."""
+    school_fixture.rule(con, "outcome_upload_cap_per_semester", 3, 113)
+    school_fixture.rule(con, "outcome_upload_cap_per_semester", 4, 115)
+    got = {
+        y: con.execute("select rule_in_force('outcome_upload_cap_per_semester', $y)", {"y": y}).fetchall()
+        for y in (107, 108, 112, 113, 114, 115, 116)
+    }
+    assert got == {
+        107: [(None,)],
+        108: [(6,)],
+        112: [(6,)],
+        113: [(3,)],
+        114: [(3,)],
+        115: [(4,)],
+        116: [(4,)],
+    }
+    for y in RULE_YEARS:
+        for key in RULE_KEYS:
+            params = {"key": key, "year": y}
+            assert rows(con, NEW_RULE_VALUE, params) == rows(con, OLD_RULE_VALUE, params)
