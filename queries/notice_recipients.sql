@@ -110,14 +110,10 @@ open_receipts as (
         roster,
         student_no,
         phase_semester(semester) as phase_semester,
-        case roster
-            when '修課紀錄' then 1
-            when '課程學習成果' then 2
-            when '多元表現' then 3
-            when '校內幹部經歷' then 4
-            else 5
-        end as roster_order
+        coalesce(receipt_rosters.roster_order, 5) as roster_order
     from receipts
+    left join receipt_rosters() as receipt_rosters
+        using (roster)
     where status = '未確認'
       and ($year is null or school_year = $year)
       and (

@@ -107,3 +107,49 @@ create or replace macro rule_in_force(rule_key, y) as (
     where key = rule_key
       and effective_from_year <= y
 );
+
+-- metrics.md, "Per year (Y)", submissions: the 提交紀錄 rows of y, with a division that 部別's
+-- (div NULL = 全校); every column, for the figures and for the 提交 page beside them.
+create or replace macro submissions_of_year(y, div) as table
+    select *
+    from submissions
+    where school_year = y
+      and (div is null or division = div);
+
+-- platform-export.md §9, 收訖確認 名冊別: the four rosters, in the platform's order (the order
+-- the figures, the class table and the notices list them in).
+create or replace macro receipt_rosters() as table
+    select *
+    from (
+        values
+            ('修課紀錄', 1),
+            ('課程學習成果', 2),
+            ('多元表現', 3),
+            ('校內幹部經歷', 4)
+    ) as rosters (roster, roster_order);
+
+-- metrics.md §11, 研習場次 類型: the three types, in the regulation's order (Art. 10).
+create or replace macro training_kinds() as table
+    select *
+    from (
+        values
+            ('宣導說明', 1),
+            ('系統操作訓練', 2),
+            ('專業研習', 3)
+    ) as kinds (training_kind, kind_order);
+
+-- metrics.md, "Per semester (S)", counselling.students_with_record: the active students A(S)
+-- in 部別 div (their roster row of S), each with has_record: whether they have at least one
+-- 課程諮詢紀錄 in S.
+create or replace macro counselling_of_active_students(y, s, div, statuses) as table
+    select
+        active_students.*,
+        semester_counselling.student_no is not null as has_record
+    from active_students_of_semester(y, s, div, statuses) as active_students
+    left join (
+        select distinct student_no
+        from counselling
+        where school_year = y
+          and semester = s
+    ) as semester_counselling
+        on semester_counselling.student_no = active_students.student_no;

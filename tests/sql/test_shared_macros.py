@@ -305,6 +305,92 @@ group by
     r.key
 """
 
+# submission_attempts (metrics_year_submissions read the same rows)
+OLD_YEAR_SUBMISSIONS = """
+select
+    roster,
+    division,
+    semester,
+    batch,
+    submitted_at,
+    unit,
+    submitted_by,
+    row_count
+from submissions
+where school_year = $year
+  and ($division is null or division = $division)
+"""
+
+# metrics_year_receipts and receipts_by_class; notice_recipients ordered by a case of its own
+OLD_RECEIPT_ROSTERS = """
+select
+    roster,
+    roster_order
+from (
+    values
+        ('修課紀錄', 1),
+        ('課程學習成果', 2),
+        ('多元表現', 3),
+        ('校內幹部經歷', 4)
+) as rosters (roster, roster_order)
+"""
+
+OLD_ROSTER_ORDER = """
+select
+    roster,
+    student_no,
+    case roster
+        when '修課紀錄' then 1
+        when '課程學習成果' then 2
+        when '多元表現' then 3
+        when '校內幹部經歷' then 4
+        else 5
+    end as roster_order
+from receipts
+where school_year = $year
+"""
+
+# metrics_year_trainings and training_attendance_by_year
+OLD_TRAINING_KINDS = """
+select
+    training_kind,
+    kind_order
+from (
+    values
+        ('宣導說明', 1),
+        ('系統操作訓練', 2),
+        ('專業研習', 3)
+) as kinds (training_kind, kind_order)
+"""
+
+# counselling_coverage (metrics_semester_counselling counted the same join)
+OLD_COUNSELLING = """
+with semester_counselling as (
+    select distinct student_no
+    from counselling
+    where school_year = $year
+      and semester = $semester
+),
+
+active_students as (
+    select
+        student_no,
+        division,
+        department,
+        grade
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
+)
+
+select
+    active_students.division,
+    active_students.department,
+    active_students.grade,
+    semester_counselling.student_no is not null as has_record
+from active_students
+left join semester_counselling
+    on semester_counselling.student_no = active_students.student_no
+"""
+
 # --- what replaces it --------------------------------------------------------------------
 
 NEW_OUTCOMES = """
@@ -407,6 +493,30 @@ from judged_outcomes
     ),
     pytest.param(OLD_CAPS, NEW_CAPS, [{"year": y} for y in RULE_YEARS], id="rule_in_force(caps)"),
     pytest.param(OLD_RULES_IN_FORCE, NEW_RULES_IN_FORCE, [{}], id="rule_in_force(per year)"),
+    pytest.param(
+        OLD_YEAR_SUBMISSIONS,
+        "select roster, division, semester, batch, submitted_at, unit, submitted_by, row_count"
+        " from submissions_of_year($year, $division)",
+        [{"year": y, "division": d} for y in YEARS for d in DIVISIONS],
+        id="submissions_of_year",
+    ),
+    pytest.param(OLD_RECEIPT_ROSTERS, "select * from receipt_rosters()", [{}], id="receipt_rosters"),
+    pytest.param(
+        OLD_ROSTER_ORDER,
+        "select roster, student_no, coalesce(receipt_rosters.roster_order, 5) as roster_order"
+        " from receipts left join receipt_rosters() as receipt_rosters using (roster)"
+        " where school_year = $year",
+        [{"year": y} for y in YEARS],
+        id="receipt_rosters(order)",
+    ),
+    pytest.param(OLD_TRAINING_KINDS, "select * from training_kinds()", [{}], id="training_kinds"),
+    pytest.param(
+        OLD_COUNSELLING,
+        "select division, department, grade, has_record"
+        " from counselling_of_active_students($year, $semester, $division, $active_statuses)",
+        semester_params(),
+        id="counselling_of_active_students",
+    ),
 ]
 
 
