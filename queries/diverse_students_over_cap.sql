@@ -14,14 +14,8 @@ with year_diverse as (
 
 caps as (
     select
-        arg_max(value, effective_from_year) filter (
-            where key = 'diverse_upload_cap_per_year'
-        ) as upload_cap,
-        arg_max(value, effective_from_year) filter (
-            where key = 'diverse_selection_cap_per_year'
-        ) as selection_cap
-    from rules
-    where effective_from_year <= $year
+        rule_in_force('diverse_upload_cap_per_year', $year) as upload_cap,
+        rule_in_force('diverse_selection_cap_per_year', $year) as selection_cap
 ),
 
 active_students as (

@@ -9,74 +9,29 @@
 -- returns: one row per teacher with at least one submitted item, ordered by teacher_code:
 --          teacher_code, teacher_name (NULL when not in 教職員名冊), submitted_count,
 --          on_time_count, eligible
-with sent_outcomes as (
+with commendation_rules as (
     select
-        semester,
-        student_no,
-        teacher_code,
-        cert_status,
-        certified_at
-    from outcomes
-    where school_year = $year
-      and cert_status in ('認證中', '通過', '未通過')
+        rule_in_force('commendation_min_items', $year) as min_items,
+        rule_in_force('commendation_on_time_rate', $year) as min_on_time_rate
 ),
 
-certification_phases as (
-    select
-        semester,
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and phase = '教師認證'
-    group by
-        semester,
-        division
-),
-
-commendation_rules as (
-    select
-        arg_max(value, effective_from_year) filter (
-            where key = 'commendation_min_items'
-        ) as min_items,
-        arg_max(value, effective_from_year) filter (
-            where key = 'commendation_on_time_rate'
-        ) as min_on_time_rate
-    from rules
-    where effective_from_year <= $year
-),
-
--- A(S) of each semester of the year (the macros of migrations 002 and 009)
-active_students as (
-    select
-        1 as semester,
-        student_no,
-        division
-    from active_students_of_semester($year, 1, null, $active_statuses)
+-- the 課程學習成果 of both semesters, each by the active students A(S) of its own semester
+year_outcomes as (
+    select *
+    from active_outcomes_of_semester($year, 1, null, $active_statuses)
     union all
-    select
-        2 as semester,
-        student_no,
-        division
-    from active_students_of_semester($year, 2, null, $active_statuses)
+    select *
+    from active_outcomes_of_semester($year, 2, null, $active_statuses)
 ),
 
 judged_outcomes as (
     select
-        sent_outcomes.teacher_code,
-        sent_outcomes.cert_status in ('通過', '未通過') as is_decided,
-        sent_outcomes.certified_at,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
-    from sent_outcomes
-    inner join active_students
-        on active_students.semester = sent_outcomes.semester
-       and active_students.student_no = sent_outcomes.student_no
-    left join certification_phases as own_phase
-        on own_phase.semester = sent_outcomes.semester
-       and own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.semester = sent_outcomes.semester
-       and general_phase.division is null
+        teacher_code,
+        cert_status in ('通過', '未通過') as is_decided,
+        certified_at,
+        deadline_date
+    from year_outcomes
+    where cert_status in ('認證中', '通過', '未通過')
 ),
 
 per_teacher as (
@@ -87,7 +42,7 @@ per_teacher as (
             when bool_or(deadline_date is null) then null
             else count(*) filter (
                 where is_decided
-                  and certified_at < deadline_date + interval 1 day
+                  and on_time(certified_at, deadline_date)
             )
         end as on_time_count
     from judged_outcomes

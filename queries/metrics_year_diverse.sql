@@ -9,10 +9,7 @@ with year_diverse as (
 ),
 
 upload_cap as (
-    select arg_max(value, effective_from_year) as cap
-    from rules
-    where key = 'diverse_upload_cap_per_year'
-      and effective_from_year <= $year
+    select rule_in_force('diverse_upload_cap_per_year', $year) as cap
 ),
 
 active_students as (

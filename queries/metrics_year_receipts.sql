@@ -17,24 +17,8 @@ with year_receipts as (
     where school_year = $year
 ),
 
-receipt_rosters as (
-    select
-        roster,
-        roster_order
-    from (
-        values
-            ('修課紀錄', 1),
-            ('課程學習成果', 2),
-            ('多元表現', 3),
-            ('校內幹部經歷', 4)
-    ) as rosters (roster, roster_order)
-),
-
 answer_limit as (
-    select arg_max(value, effective_from_year) as max_days
-    from rules
-    where key = 'dispute_answer_max_days'
-      and effective_from_year <= $year
+    select rule_in_force('dispute_answer_max_days', $year) as max_days
 ),
 
 active_students as (
@@ -80,7 +64,7 @@ final as (
         coalesce(per_roster.unconfirmed_count, 0) as unconfirmed_count,
         coalesce(per_roster.answered_within_limit_count, 0) as answered_within_limit_count,
         coalesce(per_roster.paper_mail_count, 0) as paper_mail_count
-    from receipt_rosters
+    from receipt_rosters() as receipt_rosters
     left join per_roster
         on per_roster.roster = receipt_rosters.roster
     order by receipt_rosters.roster_order

@@ -22,14 +22,8 @@ selected_diverse as (
 
 selection_caps as (
     select
-        arg_max(value, effective_from_year) filter (
-            where key = 'outcome_selection_cap_per_year'
-        ) as outcome_cap,
-        arg_max(value, effective_from_year) filter (
-            where key = 'diverse_selection_cap_per_year'
-        ) as diverse_cap
-    from rules
-    where effective_from_year <= $year
+        rule_in_force('outcome_selection_cap_per_year', $year) as outcome_cap,
+        rule_in_force('diverse_selection_cap_per_year', $year) as diverse_cap
 ),
 
 active_students as (

@@ -4,62 +4,25 @@
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校)
 -- returns: one row per submission, in order of 提交時間: roster, division, semester, batch,
 --          submitted_at, result, deadline_date, on_time
-with year_submissions as (
+with final as (
     select
-        roster,
-        division,
-        semester,
-        batch,
-        submitted_at,
-        result
-    from submissions
-    where school_year = $year
-      and ($division is null or division = $division)
-),
-
-submission_phases as (
-    select
-        semester,
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and phase = '學校提交'
-    group by
-        semester,
-        division
-),
-
-phased_submissions as (
-    select
-        year_submissions.*,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
-    from year_submissions
-    left join submission_phases as own_phase
-        on own_phase.semester = if(year_submissions.semester = 0, 2, year_submissions.semester)
-       and own_phase.division = year_submissions.division
-    left join submission_phases as general_phase
-        on general_phase.semester = if(year_submissions.semester = 0, 2, year_submissions.semester)
-       and general_phase.division is null
-),
-
-final as (
-    select
-        roster,
-        division,
-        semester,
-        batch,
-        submitted_at,
-        result,
-        deadline_date,
-        submitted_at < deadline_date + interval 1 day as on_time
-    from phased_submissions
+        year_submissions.roster,
+        year_submissions.division,
+        year_submissions.semester,
+        year_submissions.batch,
+        year_submissions.submitted_at,
+        year_submissions.result,
+        submission_phase.end_date as deadline_date,
+        on_time(year_submissions.submitted_at, submission_phase.end_date) as on_time
+    from submissions_of_year($year, $division) as year_submissions
+    cross join lateral phase_end($year, year_submissions.semester, year_submissions.division, '學校提交')
+        as submission_phase
     order by
-        submitted_at,
-        semester,
-        division,
-        roster,
-        batch
+        year_submissions.submitted_at,
+        year_submissions.semester,
+        year_submissions.division,
+        year_submissions.roster,
+        year_submissions.batch
 )
 
 select * from final

@@ -11,18 +11,6 @@ with year_trainings as (
     where school_year = $year
 ),
 
-training_kinds as (
-    select
-        training_kind,
-        kind_order
-    from (
-        values
-            ('宣導說明', 1),
-            ('系統操作訓練', 2),
-            ('專業研習', 3)
-    ) as kinds (training_kind, kind_order)
-),
-
 counted_trainings as (
     select kind
     from year_trainings
@@ -43,7 +31,7 @@ final as (
     select
         training_kinds.training_kind,
         coalesce(per_kind.session_count, 0) as session_count
-    from training_kinds
+    from training_kinds() as training_kinds
     left join per_kind
         on per_kind.kind = training_kinds.training_kind
     order by training_kinds.kind_order

@@ -109,15 +109,11 @@ open_receipts as (
         semester,
         roster,
         student_no,
-        case when semester = 0 then 2 else semester end as phase_semester,
-        case roster
-            when '修課紀錄' then 1
-            when '課程學習成果' then 2
-            when '多元表現' then 3
-            when '校內幹部經歷' then 4
-            else 5
-        end as roster_order
+        phase_semester(semester) as phase_semester,
+        coalesce(receipt_rosters.roster_order, 5) as roster_order
     from receipts
+    left join receipt_rosters() as receipt_rosters
+        using (roster)
     where status = '未確認'
       and ($year is null or school_year = $year)
       and (
@@ -125,16 +121,6 @@ open_receipts as (
           or semester = $semester
           or ($semester = 2 and semester = 0)
       )
-),
-
-receipt_phases as (
-    select
-        school_year,
-        semester,
-        division,
-        end_date
-    from schedule
-    where phase = '收訖確認'
 ),
 
 final as (
@@ -149,25 +135,12 @@ final as (
         open_receipts.school_year,
         open_receipts.semester,
         open_receipts.roster,
-        coalesce(
-            (
-                select max(receipt_phases.end_date)
-                from receipt_phases
-                where receipt_phases.school_year = open_receipts.school_year
-                  and receipt_phases.semester = open_receipts.phase_semester
-                  and receipt_phases.division = leavers.division
-            ),
-            (
-                select max(receipt_phases.end_date)
-                from receipt_phases
-                where receipt_phases.school_year = open_receipts.school_year
-                  and receipt_phases.semester = open_receipts.phase_semester
-                  and receipt_phases.division is null
-            )
-        ) as phase_end_date
+        receipt_phase.end_date as phase_end_date
     from leavers
     inner join open_receipts
         on open_receipts.student_no = leavers.student_no
+    cross join lateral phase_end(open_receipts.school_year, open_receipts.semester, leavers.division, '收訖確認')
+        as receipt_phase
     order by
         leavers.division,
         leavers.class_name,

@@ -34,24 +34,12 @@ roster as (
 ),
 
 upload_cap as (
-    select arg_max(value, effective_from_year) as cap
-    from rules
-    where key = 'outcome_upload_cap_per_semester'
-      and effective_from_year <= $year
+    select rule_in_force('outcome_upload_cap_per_semester', $year) as cap
 ),
 
 semester_outcomes as (
-    select
-        student_no,
-        count(*) as uploaded_count,
-        count(*) filter (where cert_status in ('認證中', '通過', '未通過')) as submitted_count,
-        count(*) filter (where cert_status = '通過') as passed_count,
-        count(*) filter (where cert_status = '未通過') as failed_count,
-        count(*) filter (where cert_status = '認證中') as pending_count
-    from outcomes
-    where school_year = $year
-      and semester = $semester
-    group by student_no
+    select *
+    from outcome_counts_per_student($year, $semester, $division, $active_statuses, 'school')
 ),
 
 selected_outcomes as (

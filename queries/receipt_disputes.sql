@@ -25,10 +25,7 @@ student_rows as (
 ),
 
 answer_limit as (
-    select arg_max(value, effective_from_year) as max_days
-    from rules
-    where key = 'dispute_answer_max_days'
-      and effective_from_year <= $year
+    select rule_in_force('dispute_answer_max_days', $year) as max_days
 ),
 
 reported as (

@@ -22,19 +22,6 @@ student_classes as (
     group by student_no
 ),
 
-receipt_rosters as (
-    select
-        roster,
-        roster_order
-    from (
-        values
-            ('修課紀錄', 1),
-            ('課程學習成果', 2),
-            ('多元表現', 3),
-            ('校內幹部經歷', 4)
-    ) as rosters (roster, roster_order)
-),
-
 year_receipts as (
     select
         roster,
@@ -87,7 +74,7 @@ final as (
         per_class.unconfirmed_count,
         per_class.paper_mail_count
     from per_class
-    left join receipt_rosters
+    left join receipt_rosters() as receipt_rosters
         on receipt_rosters.roster = per_class.roster
     order by
         coalesce(receipt_rosters.roster_order, 99),

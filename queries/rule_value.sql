@@ -1,20 +1,14 @@
 -- purpose: the value of one rule in force in a 學年度 (the latest row effective on or before it)
 -- params: $key VARCHAR, $year INTEGER
 -- returns: zero or one row: value
-with candidates as (
-    select
-        value,
-        effective_from_year
-    from rules
-    where key = $key
-      and effective_from_year <= $year
+with in_force as (
+    select rule_in_force($key, $year) as value
 ),
 
 final as (
     select value
-    from candidates
-    order by effective_from_year desc
-    limit 1
+    from in_force
+    where value is not null
 )
 
 select * from final

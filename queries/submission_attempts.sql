@@ -3,7 +3,7 @@
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校)
 -- returns: one row per submission, in order of 提交時間: roster, division, semester, batch,
 --          submitted_at, unit, submitted_by, row_count
-with year_submissions as (
+with final as (
     select
         roster,
         division,
@@ -13,22 +13,7 @@ with year_submissions as (
         unit,
         submitted_by,
         row_count
-    from submissions
-    where school_year = $year
-      and ($division is null or division = $division)
-),
-
-final as (
-    select
-        roster,
-        division,
-        semester,
-        batch,
-        submitted_at,
-        unit,
-        submitted_by,
-        row_count
-    from year_submissions
+    from submissions_of_year($year, $division)
     order by
         submitted_at,
         semester,

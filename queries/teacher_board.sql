@@ -14,53 +14,14 @@
 --          pending_over_14_count (age > 14), pending_unknown_age_count, oldest_pending_days,
 --          pending_day_count (日間部 students' items), pending_continuing_count (進修部),
 --          deadline_date (the earliest deadline among the pending items)
-with semester_outcomes as (
+with teacher_outcomes as (
     select
-        student_no,
         teacher_code,
-        cert_status,
-        submitted_at
-    from outcomes
-    where school_year = $year
-      and semester = $semester
-),
-
-certification_phases as (
-    select
+        cert_status = '認證中' as is_pending,
         division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and semester = $semester
-      and phase = '教師認證'
-    group by division
-),
-
-active_students as (
-    select
-        student_no,
-        division
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
-),
-
-teacher_outcomes as (
-    select
-        semester_outcomes.teacher_code,
-        semester_outcomes.cert_status = '認證中' as is_pending,
-        active_students.division,
-        date_diff(
-            'day',
-            cast(semester_outcomes.submitted_at as date),
-            cast($as_of as date)
-        ) as waiting_days,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
-    from semester_outcomes
-    inner join active_students
-        on active_students.student_no = semester_outcomes.student_no
-    left join certification_phases as own_phase
-        on own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.division is null
+        days_waited(submitted_at, $as_of) as waiting_days,
+        deadline_date
+    from active_outcomes_of_semester($year, $semester, $division, $active_statuses)
 ),
 
 per_teacher as (

@@ -7,29 +7,12 @@
 -- returns: one row per teacher and reason with at least one 未通過 row, ordered by
 --          teacher_code and reason_code: teacher_code, reason_code (NULL when no reason was
 --          recorded), failed_count
-with failed_outcomes as (
+with coded as (
     select
-        student_no,
         teacher_code,
-        fail_reason
-    from outcomes
-    where school_year = $year
-      and semester = $semester
-      and cert_status = '未通過'
-),
-
-active_students as (
-    select student_no
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
-),
-
-coded as (
-    select
-        failed_outcomes.teacher_code,
-        nullif(split_part(failed_outcomes.fail_reason, ' ', 1), '') as reason_code
-    from failed_outcomes
-    inner join active_students
-        on active_students.student_no = failed_outcomes.student_no
+        nullif(split_part(fail_reason, ' ', 1), '') as reason_code
+    from active_outcomes_of_semester($year, $semester, $division, $active_statuses)
+    where cert_status = '未通過'
 ),
 
 final as (

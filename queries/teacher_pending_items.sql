@@ -11,38 +11,9 @@
 --          subject_name (from 開課資料 when the row has none), submitted_at, waiting_days,
 --          deadline_date
 with pending_outcomes as (
-    select
-        outcome_id,
-        student_no,
-        teacher_code,
-        course_code,
-        subject_name,
-        submitted_at
-    from outcomes
-    where school_year = $year
-      and semester = $semester
-      and cert_status = '認證中'
-),
-
-certification_phases as (
-    select
-        division,
-        max(end_date) as end_date
-    from schedule
-    where school_year = $year
-      and semester = $semester
-      and phase = '教師認證'
-    group by division
-),
-
-active_students as (
-    select
-        student_no,
-        division,
-        department,
-        grade,
-        class_name
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
+    select *
+    from active_outcomes_of_semester($year, $semester, $division, $active_statuses)
+    where cert_status = '認證中'
 ),
 
 roster as (
@@ -72,38 +43,28 @@ final as (
         staff.name as teacher_name,
         pending_outcomes.student_no,
         roster.name as student_name,
-        active_students.division,
-        active_students.class_name,
+        pending_outcomes.division,
+        pending_outcomes.class_name,
         roster.seat_no,
         pending_outcomes.course_code,
         coalesce(pending_outcomes.subject_name, offerings.subject_name) as subject_name,
         pending_outcomes.submitted_at,
-        date_diff(
-            'day',
-            cast(pending_outcomes.submitted_at as date),
-            cast($as_of as date)
-        ) as waiting_days,
-        coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
+        days_waited(pending_outcomes.submitted_at, $as_of) as waiting_days,
+        pending_outcomes.deadline_date
     from pending_outcomes
-    inner join active_students
-        on active_students.student_no = pending_outcomes.student_no
     inner join roster
         on roster.student_no = pending_outcomes.student_no
     left join offerings
         on offerings.course_code = pending_outcomes.course_code
-       and offerings.class_name = active_students.class_name
+       and offerings.class_name = pending_outcomes.class_name
     left join staff
         on staff.staff_code = pending_outcomes.teacher_code
-    left join certification_phases as own_phase
-        on own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.division is null
     order by
-        active_students.division,
-        active_students.grade,
-        active_students.department,
-        strpos('甲乙丙丁戊己庚辛壬癸', right(active_students.class_name, 1)),
-        active_students.class_name,
+        pending_outcomes.division,
+        pending_outcomes.grade,
+        pending_outcomes.department,
+        strpos('甲乙丙丁戊己庚辛壬癸', right(pending_outcomes.class_name, 1)),
+        pending_outcomes.class_name,
         pending_outcomes.student_no,
         pending_outcomes.submitted_at,
         pending_outcomes.outcome_id

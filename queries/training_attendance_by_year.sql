@@ -4,19 +4,7 @@
 -- returns: one row per (學年度, 類型), by year then the regulation's order of types:
 --          school_year, training_kind, session_count, attendance_total (sum of the stated
 --          參加人數, NULL when none is stated), attendance_missing_count (sessions without 參加人數)
-with training_kinds as (
-    select
-        training_kind,
-        kind_order
-    from (
-        values
-            ('宣導說明', 1),
-            ('系統操作訓練', 2),
-            ('專業研習', 3)
-    ) as kinds (training_kind, kind_order)
-),
-
-years as (
+with years as (
     select distinct school_year
     from trainings
 ),
@@ -42,7 +30,7 @@ final as (
         per_kind.attendance_total,
         coalesce(per_kind.attendance_missing_count, 0) as attendance_missing_count
     from years
-    cross join training_kinds
+    cross join training_kinds() as training_kinds
     left join per_kind
         on per_kind.school_year = years.school_year
         and per_kind.kind = training_kinds.training_kind

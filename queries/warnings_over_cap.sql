@@ -62,24 +62,6 @@ with items as (
     where selected
 ),
 
-years as (
-    select distinct school_year
-    from items
-),
-
-rules_in_force as (
-    select
-        y.school_year,
-        r.key as rule_key,
-        arg_max(r.value, r.effective_from_year) as cap
-    from years as y
-    inner join rules as r
-        on r.effective_from_year <= y.school_year
-    group by
-        y.school_year,
-        r.key
-),
-
 ranked as (
     select
         i.*,
@@ -89,20 +71,18 @@ ranked as (
         ) as rank_in_scope,
         count(*) over (
             partition by i.rule_key, i.school_year, i.capped_semester, i.student_no
-        ) as item_count
+        ) as item_count,
+        rule_in_force(i.rule_key, i.school_year) as cap_in_force
     from items as i
 ),
 
 over_cap as (
     select
         k.*,
-        cast(r.cap as integer) as cap
+        cast(k.cap_in_force as integer) as cap
     from ranked as k
-    inner join rules_in_force as r
-        on r.school_year = k.school_year
-        and r.rule_key = k.rule_key
-    where k.item_count > r.cap
-      and k.rank_in_scope = cast(r.cap as integer) + 1
+    where k.item_count > k.cap_in_force
+      and k.rank_in_scope = cast(k.cap_in_force as integer) + 1
 ),
 
 final as (
