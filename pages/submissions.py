@@ -17,7 +17,7 @@ from dashboard.documents import exports
 from dashboard.measures import metrics
 from dashboard.registry import submissions
 from ui import state
-from ui.common import as_of_caption, count, division_picker, excel_download, semester_picker
+from ui.common import as_of_caption, count, excel_download, scope_pickers, table_or_info
 
 # Red: failed, or owed and past its deadline; amber: sent late; blue: still owed but not yet
 # due (visible, without crying wolf months before the deadline).
@@ -126,14 +126,10 @@ def _styled(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
 def render() -> None:
     state.require("view_dashboard")
     st.title("提交")
-    c1, c2 = st.columns(2)
-    with c1:
-        picked = semester_picker("submissions_semester")
-    if picked is None:
+    scope = scope_pickers("submissions")
+    if scope is None:
         return
-    year = picked[0]
-    with c2:
-        division = division_picker("submissions_division")
+    year, _, division, _ = scope
     st.caption(as_of_caption(f"{year}學年度", metrics.division_label(division)))
     st.caption(
         "依補充規定第七點(二)：學籍資料、學業成績、課程學習成果、多元表現由教務處註冊組／進修部教務組，"
@@ -172,10 +168,7 @@ def render() -> None:
     )
     st.subheader("提交紀錄")
     attempts = attempt_table(board.attempts)
-    if attempts.empty:
-        st.info("本學年度尚無提交紀錄。", icon=":material/info:")
-    else:
-        st.dataframe(attempts, hide_index=True, width="stretch", key="submissions_attempts")
+    table_or_info(attempts, "本學年度尚無提交紀錄。", key="submissions_attempts")
     excel_download(
         {"提交紀錄": attempts},
         exports.export_file_name(label, "提交紀錄", division),
