@@ -6,6 +6,7 @@ as .docx and PDF), and the resolution tracker. Links: ?year=114, ?meeting=12, ?m
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -74,25 +75,20 @@ def _exports(m: meetings.Meeting) -> None:
     from dashboard.documents import minutes
 
     con = state.connection()
-    cols = st.columns(2)
-    cols[0].download_button(
-        "下載會議紀錄（Word）",
-        data=lambda: minutes.minutes_docx(con, m.meeting_id),
-        file_name=minutes.file_name(m, ".docx"),
-        mime=DOCX,
-        key="meeting_docx",
-        on_click="ignore",
-        icon=":material/description:",
+    formats = (
+        ("Word", minutes.minutes_docx, ".docx", DOCX, "meeting_docx", ":material/description:"),
+        ("PDF", minutes.minutes_pdf, ".pdf", PDF, "meeting_pdf", ":material/picture_as_pdf:"),
     )
-    cols[1].download_button(
-        "下載會議紀錄（PDF）",
-        data=lambda: minutes.minutes_pdf(con, m.meeting_id),
-        file_name=minutes.file_name(m, ".pdf"),
-        mime=PDF,
-        key="meeting_pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
+    for col, (label, build, suffix, mime, key, icon) in zip(st.columns(2), formats, strict=True):
+        col.download_button(
+            f"下載會議紀錄（{label}）",
+            data=partial(build, con, m.meeting_id),  # built only when clicked
+            file_name=minutes.file_name(m, suffix),
+            mime=mime,
+            key=key,
+            on_click="ignore",
+            icon=icon,
+        )
 
 
 def _reload_button() -> None:
