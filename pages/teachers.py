@@ -23,6 +23,7 @@ from ui.common import (
     show_names,
     table_or_info,
     url_select,
+    whole_number_frame,
 )
 
 ALL_UNITS = "全部單位"
@@ -61,10 +62,7 @@ def _table(board: Sequence[TeacherStatus]) -> pd.DataFrame:
             "代理認證單位": "、".join(t.proxy_units),
         }
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame = frame.astype({"最久等待（天）": "Int64", "準時認證": "Int64"})
-    return frame
+    return whole_number_frame(rows, ("最久等待（天）", "準時認證"))
 
 
 def _flag_text(t: TeacherStatus) -> str:

@@ -139,6 +139,16 @@ def excel_download(
     )
 
 
+def whole_number_frame(rows: Sequence[dict[str, Any]], whole: Sequence[str]) -> pd.DataFrame:
+    """`rows` as a table whose columns `whole` (those it has) hold whole numbers that may be
+    missing: shown blank, not "None" or 3.0."""
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        present = [c for c in whole if c in frame.columns]
+        frame = frame.astype(dict.fromkeys(present, "Int64"))
+    return frame
+
+
 def table_or_info(
     frame: pd.DataFrame,
     empty: str,
