@@ -13,15 +13,7 @@ from dashboard import auth, exports
 from dashboard.measures import diverse, metrics
 from dashboard.privacy import mask_name
 from ui import state
-from ui.common import (
-    as_of_caption,
-    count,
-    division_picker,
-    excel_download,
-    percent,
-    semester_picker,
-    show_names,
-)
+from ui.common import as_of_caption, count, excel_download, percent, scope_pickers, show_names
 
 GRADE_LABELS = {1: "一年級", 2: "二年級", 3: "三年級", 4: "四年級"}
 CAP_LISTS = (
@@ -203,14 +195,10 @@ def _counselling_section(year: int, semester: int, division: str | None, div_lab
 def render() -> None:
     user = state.require("view_dashboard")
     st.title("多元表現與諮詢")
-    left, right = st.columns(2)
-    with left:
-        picked = semester_picker("diverse_semester")
-    if picked is None:
+    scope = scope_pickers("diverse")
+    if scope is None:
         return
-    with right:
-        division = division_picker("diverse_division")
-    year, semester = picked
+    year, semester, division, _ = scope
     div_label = metrics.division_label(division)
     st.caption(as_of_caption(metrics.semester_label(year, semester), div_label))
     tab_diverse, tab_counselling = st.tabs(["多元表現", "課程諮詢"], key="diverse_tabs")

@@ -8,20 +8,16 @@ import streamlit as st
 from dashboard import exports
 from dashboard.measures import enrolment, metrics
 from ui import state
-from ui.common import as_of_caption, division_picker, excel_download, semester_picker, show_names
+from ui.common import as_of_caption, excel_download, scope_pickers, show_names
 
 
 def render() -> None:
     user = state.require("view_dashboard")
     st.title("學籍異動")
-    c1, c2 = st.columns(2)
-    with c1:
-        picked = semester_picker("enrolment_semester")
-    if picked is None:
+    scope = scope_pickers("enrolment")
+    if scope is None:
         return
-    year, semester = picked
-    with c2:
-        division = division_picker("enrolment_division")
+    year, semester, division, _ = scope
     st.caption(as_of_caption(metrics.semester_label(year, semester), metrics.division_label(division)))
     st.markdown(
         "依補充規定第九點，重讀、復學、轉學及借讀學生依國教署處理原則辦理。儀表板的每個比率只計"

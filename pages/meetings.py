@@ -5,7 +5,9 @@ as .docx and PDF), and the resolution tracker. Links: ?year=114, ?meeting=12, ?m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -74,25 +76,20 @@ def _exports(m: meetings.Meeting) -> None:
     from dashboard.documents import minutes
 
     con = state.connection()
-    cols = st.columns(2)
-    cols[0].download_button(
-        "下載會議紀錄（Word）",
-        data=lambda: minutes.minutes_docx(con, m.meeting_id),
-        file_name=minutes.file_name(m, ".docx"),
-        mime=DOCX,
-        key="meeting_docx",
-        on_click="ignore",
-        icon=":material/description:",
+    formats = (
+        ("Word", minutes.minutes_docx, ".docx", DOCX, "meeting_docx", ":material/description:"),
+        ("PDF", minutes.minutes_pdf, ".pdf", PDF, "meeting_pdf", ":material/picture_as_pdf:"),
     )
-    cols[1].download_button(
-        "下載會議紀錄（PDF）",
-        data=lambda: minutes.minutes_pdf(con, m.meeting_id),
-        file_name=minutes.file_name(m, ".pdf"),
-        mime=PDF,
-        key="meeting_pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
+    for col, (label, build, suffix, mime, key, icon) in zip(st.columns(2), formats, strict=True):
+        col.download_button(
+            f"下載會議紀錄（{label}）",
+            data=partial(build, con, m.meeting_id),  # built only when clicked
+            file_name=minutes.file_name(m, suffix),
+            mime=mime,
+            key=key,
+            on_click="ignore",
+            icon=icon,
+        )
 
 
 def _reload_button() -> None:
@@ -120,6 +117,20 @@ def _show_problems(with_reload: bool = True) -> None:
     )
 
 
+def _lock_change(change: Callable[[], object], done: str) -> None:
+    """Confirm or unlock through `change`: refused, its problems in red; else the meeting is
+    loaded again and the page says `done`."""
+    try:
+        change()
+    except meetings.MeetingError as refused:
+        st.error(" ".join(refused.problems.values()), icon=":material/error:")
+        return
+    state.data_changed()
+    SS["mt_loaded"] = None
+    SS["mt_flash"] = done
+    st.rerun()
+
+
 def _confirm_and_unlock(user: auth.User, m: meetings.Meeting) -> None:
     con = state.connection()
     if not user.can("confirm_minutes"):
@@ -128,15 +139,10 @@ def _confirm_and_unlock(user: auth.User, m: meetings.Meeting) -> None:
         with st.expander("解除鎖定（更正已確認的紀錄）", icon=":material/lock_open:"):
             reason = st.text_input("解除原因（會記錄下來）", key="meeting_unlock_reason")
             if st.button("解除鎖定", key="meeting_unlock", icon=":material/lock_open:"):
-                try:
-                    meetings.unlock(con, m.meeting_id, user, reason, m.version)
-                except meetings.MeetingError as refused:
-                    st.error(" ".join(refused.problems.values()), icon=":material/error:")
-                    return
-                state.data_changed()
-                SS["mt_loaded"] = None
-                SS["mt_flash"] = "已解除鎖定，可以修改；修改後請再確認。"
-                st.rerun()
+                _lock_change(
+                    partial(meetings.unlock, con, m.meeting_id, user, reason, m.version),
+                    "已解除鎖定，可以修改；修改後請再確認。",
+                )
         return
     blocking = meetings.confirm_problems(con, m)
     if blocking:
@@ -144,15 +150,7 @@ def _confirm_and_unlock(user: auth.User, m: meetings.Meeting) -> None:
     if st.button(
         "確認會議紀錄（鎖定）", key="meeting_confirm", icon=":material/verified:", disabled=bool(blocking)
     ):
-        try:
-            meetings.confirm(con, m.meeting_id, user, m.version)
-        except meetings.MeetingError as refused:
-            st.error(" ".join(refused.problems.values()), icon=":material/error:")
-            return
-        state.data_changed()
-        SS["mt_loaded"] = None
-        SS["mt_flash"] = "會議紀錄已確認並鎖定。"
-        st.rerun()
+        _lock_change(partial(meetings.confirm, con, m.meeting_id, user, m.version), "會議紀錄已確認並鎖定。")
 
 
 def _history(m: meetings.Meeting) -> None:

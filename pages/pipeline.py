@@ -22,19 +22,9 @@ from dashboard.ingest.kinds import ACTIVE_STATUSES
 from dashboard.measures import metrics, pipeline
 from dashboard.measures import pipeline_tables as tables
 from ui import schedule_panels, state
-from ui.common import (
-    as_of_caption,
-    count,
-    division_picker,
-    excel_download,
-    percent,
-    semester_picker,
-    show_names,
-    url_select,
-)
+from ui.common import as_of_caption, count, excel_download, percent, scope_pickers, show_names, url_select
 
-SEMESTER_KEY = "pipeline_semester"
-DIVISION_KEY = "pipeline_division"
+DIVISION_KEY = "pipeline_division"  # the division picker of scope_pickers("pipeline")
 DEPARTMENT_KEY = "pipeline_department"
 CLASS_KEY = "pipeline_class"
 ALL_DEPARTMENTS = "全部科別"
@@ -82,14 +72,10 @@ def _scope_select(label: str, options: list[str], key: str, param: str, everythi
 
 
 def _pickers() -> tuple[int, int, str | None, str | None, str | None] | None:
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        picked = semester_picker(SEMESTER_KEY)
-    if picked is None:
+    scope = scope_pickers("pipeline", 4)
+    if scope is None:
         return None
-    year, semester = picked
-    with c2:
-        division = division_picker(DIVISION_KEY)
+    year, semester, division, (c3, c4) = scope
     department = class_name = None
     if division is None:
         _drop_params("department", "class")

@@ -23,11 +23,11 @@ from ui import state
 from ui.common import (
     as_of_caption,
     count,
-    division_picker,
     excel_download,
     percent,
-    semester_picker,
+    scope_pickers,
     show_names,
+    table_or_info,
     url_select,
 )
 
@@ -159,19 +159,16 @@ def _disputes_section(
     cols[3].metric(receipts.OPEN_OVERDUE, count(summary[receipts.OPEN_OVERDUE]))
     cols[4].metric(receipts.OPEN_IN_TIME, count(summary[receipts.OPEN_IN_TIME]))
     table = dispute_table(shown, names)
-    if table.empty:
-        st.info("沒有符合條件的回報錯誤。", icon=":material/info:")
-    else:
-        st.dataframe(
-            _styled(table),
-            hide_index=True,
-            width="stretch",
-            key="receipts_disputes",
-            column_config={
-                "經過時數": st.column_config.NumberColumn(format="%.1f"),
-                "經過天數": st.column_config.NumberColumn(format="%.1f"),
-            },
-        )
+    table_or_info(
+        table,
+        "沒有符合條件的回報錯誤。",
+        key="receipts_disputes",
+        style=_styled,
+        column_config={
+            "經過時數": st.column_config.NumberColumn(format="%.1f"),
+            "經過天數": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
     excel_download(
         {"回報錯誤": table},
         exports.export_file_name(str(year), "收訖回報錯誤", division),
@@ -185,14 +182,10 @@ def _disputes_section(
 def render() -> None:
     user = state.require("view_dashboard")
     st.title("收訖確認")
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        picked = semester_picker("receipts_semester")
-    if picked is None:
+    scope = scope_pickers("receipts", 4)
+    if scope is None:
         return
-    year = picked[0]
-    with c2:
-        division = division_picker("receipts_division")
+    year, _, division, (c3, c4) = scope
     rows = _by_class(year, division)
     with c3:
         roster = url_select("名冊別", [ALL_ROSTERS, *receipts.ROSTERS], key="receipts_roster", param="roster")
@@ -234,16 +227,9 @@ def render() -> None:
     )
     st.subheader("各班確認情形")
     class_frame = figures_table(scoped, by_class=True)
-    if class_frame.empty:
-        st.info("本學年度尚無收訖確認資料。", icon=":material/info:")
-    else:
-        st.dataframe(
-            class_frame,
-            hide_index=True,
-            width="stretch",
-            key="receipts_classes",
-            column_config=_rate_config(),
-        )
+    table_or_info(
+        class_frame, "本學年度尚無收訖確認資料。", key="receipts_classes", column_config=_rate_config()
+    )
     excel_download(
         {"各班": class_frame},
         exports.export_file_name(str(year), "收訖確認各班", division),

@@ -17,7 +17,7 @@ from dashboard import exports
 from dashboard.measures import metrics
 from dashboard.registry import submissions
 from ui import state
-from ui.common import as_of_caption, count, division_picker, excel_download, semester_picker
+from ui.common import as_of_caption, count, excel_download, scope_pickers, table_or_info, whole_number_frame
 
 # Red: failed, or owed and past its deadline; amber: sent late; blue: still owed but not yet
 # due (visible, without crying wolf months before the deadline).
@@ -28,6 +28,7 @@ STATUS_COLOURS: dict[str, str] = {
     "逾期提交": "background-color: #fff3cd",
     "已提交": "",
 }
+WHOLE_NUMBERS = ("筆數", "梯次", "剩餘天數", "逾期天數")  # the count columns of both tables
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -62,7 +63,7 @@ def _deadline_text(r: submissions.RosterDue) -> str:
 
 
 def roster_table(rosters: Sequence[submissions.RosterDue]) -> pd.DataFrame:
-    frame = pd.DataFrame(
+    return whole_number_frame(
         [
             {
                 "狀態": r.status,
@@ -83,15 +84,13 @@ def roster_table(rosters: Sequence[submissions.RosterDue]) -> pd.DataFrame:
                 "最後提交時間": _roc_ts(r.last_attempt_at),
             }
             for r in rosters
-        ]
+        ],
+        WHOLE_NUMBERS,
     )
-    if not frame.empty:
-        frame = frame.astype({"梯次": "Int64", "剩餘天數": "Int64", "逾期天數": "Int64", "筆數": "Int64"})
-    return frame
 
 
 def attempt_table(attempts: Sequence[submissions.Attempt]) -> pd.DataFrame:
-    frame = pd.DataFrame(
+    return whole_number_frame(
         [
             {
                 "提交時間": _roc_ts(a.submitted_at),
@@ -106,12 +105,9 @@ def attempt_table(attempts: Sequence[submissions.Attempt]) -> pd.DataFrame:
                 "準時": _on_time_text(a.on_time),
             }
             for a in attempts
-        ]
+        ],
+        WHOLE_NUMBERS,
     )
-    if not frame.empty:
-        whole = [c for c in ("筆數", "梯次", "剩餘天數", "逾期天數") if c in frame.columns]
-        frame = frame.astype(dict.fromkeys(whole, "Int64"))  # blank, not "None", when missing
-    return frame
 
 
 def _styled(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
@@ -126,14 +122,10 @@ def _styled(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
 def render() -> None:
     state.require("view_dashboard")
     st.title("提交")
-    c1, c2 = st.columns(2)
-    with c1:
-        picked = semester_picker("submissions_semester")
-    if picked is None:
+    scope = scope_pickers("submissions")
+    if scope is None:
         return
-    year = picked[0]
-    with c2:
-        division = division_picker("submissions_division")
+    year, _, division, _ = scope
     st.caption(as_of_caption(f"{year}學年度", metrics.division_label(division)))
     st.caption(
         "依補充規定第七點(二)：學籍資料、學業成績、課程學習成果、多元表現由教務處註冊組／進修部教務組，"
@@ -172,10 +164,7 @@ def render() -> None:
     )
     st.subheader("提交紀錄")
     attempts = attempt_table(board.attempts)
-    if attempts.empty:
-        st.info("本學年度尚無提交紀錄。", icon=":material/info:")
-    else:
-        st.dataframe(attempts, hide_index=True, width="stretch", key="submissions_attempts")
+    table_or_info(attempts, "本學年度尚無提交紀錄。", key="submissions_attempts")
     excel_download(
         {"提交紀錄": attempts},
         exports.export_file_name(label, "提交紀錄", division),

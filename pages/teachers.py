@@ -17,13 +17,14 @@ from ui import state
 from ui.common import (
     as_of_caption,
     count,
-    division_picker,
     excel_download,
     percent,
     roc_datetime,
-    semester_picker,
+    scope_pickers,
     show_names,
+    table_or_info,
     url_select,
+    whole_number_frame,
 )
 
 ALL_UNITS = "全部單位"
@@ -62,10 +63,7 @@ def _table(board: Sequence[TeacherStatus]) -> pd.DataFrame:
             "代理認證單位": "、".join(t.proxy_units),
         }
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame = frame.astype({"最久等待（天）": "Int64", "準時認證": "Int64"})
-    return frame
+    return whole_number_frame(rows, ("最久等待（天）", "準時認證"))
 
 
 def _flag_text(t: TeacherStatus) -> str:
@@ -159,14 +157,10 @@ def _detail(t: TeacherStatus, year: int, semester: int, division: str | None, na
 def render() -> None:
     user = state.require("view_dashboard")
     st.title("教師認證")
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        picked = semester_picker("teachers_semester")
-    if picked is None:
+    scope = scope_pickers("teachers", 3)
+    if scope is None:
         return
-    year, semester = picked
-    with c2:
-        division = division_picker("teachers_division")
+    year, semester, division, (c3,) = scope
     board = state.teacher_board(year, semester, division)
     units = sorted({_unit(t) for t in board})
     with c3:
@@ -183,24 +177,20 @@ def render() -> None:
         f"{len(shown):,} 位教師 · 送出認證 {sum(t.submitted for t in shown):,} 件 · "
         f"待認證 {sum(t.pending for t in shown):,} 件（認證中）"
     )
-    if table.empty:
-        st.info("沒有符合條件的教師。", icon=":material/info:")
-    else:
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            key="teachers_table",
-            placeholder="—",
-            column_config={
-                "準時認證率（%）": st.column_config.NumberColumn(format="%.1f%%"),
-                "認證完成率（%）": st.column_config.NumberColumn(format="%.1f%%"),
-                **{
-                    f"未通過原因 {code}": st.column_config.NumberColumn(help=f"{code} {label}")
-                    for code, label in FAIL_REASONS.items()
-                },
+    table_or_info(
+        table,
+        "沒有符合條件的教師。",
+        key="teachers_table",
+        placeholder="—",
+        column_config={
+            "準時認證率（%）": st.column_config.NumberColumn(format="%.1f%%"),
+            "認證完成率（%）": st.column_config.NumberColumn(format="%.1f%%"),
+            **{
+                f"未通過原因 {code}": st.column_config.NumberColumn(help=f"{code} {label}")
+                for code, label in FAIL_REASONS.items()
             },
-        )
+        },
+    )
     names = show_names(user)
     d1, d2 = st.columns(2)
     with d1:

@@ -20,11 +20,8 @@ def db_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def con(db_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A fresh, migrated database file with the default rules seeded."""
-    c = db.connect(db_file)
-    try:
+    with db.connect(db_file) as c:
         yield c
-    finally:
-        c.close()
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +51,6 @@ def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def demo_con(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = db.connect(demo_db)
-    try:
+    """A connection to the test's own copy of the demo school (a test may close it early)."""
+    with db.connect(demo_db) as c:
         yield c
-    finally:
-        c.close()

@@ -11,6 +11,15 @@ import duckdb
 from dashboard import db
 
 Con = duckdb.DuckDBPyConnection
+# The tables a meeting record and its follow-up live in (dashboard.records.meetings writes each).
+MEETING_TABLES = (
+    "meetings",
+    "meeting_attendance",
+    "meeting_guests",
+    "meeting_items",
+    "resolution_updates",
+    "meeting_events",
+)
 
 
 def count(con: Con, table: str) -> int:

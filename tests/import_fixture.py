@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,128 +20,46 @@ from dashboard.ingest.kinds import KINDS
 
 Rows = list[list[str]]
 
+ROSTER_HEADER = [
+    "學年度",
+    "學期",
+    "部別",
+    "學號",
+    "身分證號",
+    "姓名",
+    "性別",
+    "科別",
+    "年級",
+    "班級",
+    "座號",
+    "學籍狀態",
+    "異動日期",
+    "畢業學年度",
+    "通訊地址",
+]
+# The school's three students: 部別 to 座號 (the columns between 學期 and 學籍狀態).
+STUDENTS = (
+    ("日間部", "1130001", "A123456789", "王小明", "男", "機械科", "1", "機一甲", "1"),
+    ("日間部", "1130002", "B234567890", "林堃喆", "女", "資訊科", "1", "資一甲", "2"),
+    ("進修部", "1130003", "", "陳峯", "男", "電機科", "2", "進電二", "3"),
+)
+
+
+def _enrolled(semester: str, *changes: tuple[str, str]) -> Rows:
+    """The three students' rows of 113-`semester`, each with its 學籍狀態 and 異動日期 in `changes`."""
+    return [
+        ["113", semester, *student, status, changed_on, "", ""]
+        for student, (status, changed_on) in zip(STUDENTS, changes, strict=True)
+    ]
+
+
 # A small school, one file per kind, every value chosen so that tests can assert exact results.
 SCHOOL: dict[str, Rows] = {
+    # 陳峯 takes a leave in 113-1 and comes back in 113-2.
     "學生名冊.csv": [
-        [
-            "學年度",
-            "學期",
-            "部別",
-            "學號",
-            "身分證號",
-            "姓名",
-            "性別",
-            "科別",
-            "年級",
-            "班級",
-            "座號",
-            "學籍狀態",
-            "異動日期",
-            "畢業學年度",
-            "通訊地址",
-        ],
-        [
-            "113",
-            "1",
-            "日間部",
-            "1130001",
-            "A123456789",
-            "王小明",
-            "男",
-            "機械科",
-            "1",
-            "機一甲",
-            "1",
-            "在學",
-            "",
-            "",
-            "",
-        ],
-        [
-            "113",
-            "1",
-            "日間部",
-            "1130002",
-            "B234567890",
-            "林堃喆",
-            "女",
-            "資訊科",
-            "1",
-            "資一甲",
-            "2",
-            "在學",
-            "",
-            "",
-            "",
-        ],
-        [
-            "113",
-            "1",
-            "進修部",
-            "1130003",
-            "",
-            "陳峯",
-            "男",
-            "電機科",
-            "2",
-            "進電二",
-            "3",
-            "休學",
-            "2024/10/01",
-            "",
-            "",
-        ],
-        [
-            "113",
-            "2",
-            "日間部",
-            "1130001",
-            "A123456789",
-            "王小明",
-            "男",
-            "機械科",
-            "1",
-            "機一甲",
-            "1",
-            "在學",
-            "",
-            "",
-            "",
-        ],
-        [
-            "113",
-            "2",
-            "日間部",
-            "1130002",
-            "B234567890",
-            "林堃喆",
-            "女",
-            "資訊科",
-            "1",
-            "資一甲",
-            "2",
-            "在學",
-            "",
-            "",
-            "",
-        ],
-        [
-            "113",
-            "2",
-            "進修部",
-            "1130003",
-            "",
-            "陳峯",
-            "男",
-            "電機科",
-            "2",
-            "進電二",
-            "3",
-            "復學",
-            "2025/02/10",
-            "",
-            "",
-        ],
+        ROSTER_HEADER,
+        *_enrolled("1", ("在學", ""), ("在學", ""), ("休學", "2024/10/01")),
+        *_enrolled("2", ("在學", ""), ("在學", ""), ("復學", "2025/02/10")),
     ],
     "教職員名冊.csv": [
         ["教職員代碼", "姓名", "單位", "職稱", "在職狀態", "異動日期", "帳號停用日期"],
@@ -347,6 +267,21 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _write_cells(
+    rows: list[list[Any]],
+    write: Callable[[int, int, Any], object],
+    write_date: Callable[[int, int, Any], object],
+) -> None:
+    """Each cell of a sheet's `rows` through `write(row, column, value)`, a date (anything with a
+    year) through `write_date`; a None or empty cell is left unwritten."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if hasattr(value, "year"):
+                write_date(r, c, value)
+            elif value is not None and value != "":
+                write(r, c, value)
+
+
 def xlsx_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     """An .xlsx; datetime cells get a date format so Excel (and calamine) see dates."""
     buf = io.BytesIO()
@@ -354,12 +289,7 @@ def xlsx_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if hasattr(value, "year"):
-                    sheet.write_datetime(r, c, value, stamp)
-                elif value is not None and value != "":
-                    sheet.write(r, c, value)
+        _write_cells(rows, sheet.write, partial(sheet.write_datetime, cell_format=stamp))
     book.close()
     return buf.getvalue()
 
@@ -369,12 +299,7 @@ def xls_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     stamp = xlwt.easyxf(num_format_str="YYYY-MM-DD hh:mm:ss")
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if hasattr(value, "year"):
-                    sheet.write(r, c, value, stamp)
-                elif value is not None and value != "":
-                    sheet.write(r, c, value)
+        _write_cells(rows, sheet.write, partial(sheet.write, style=stamp))
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

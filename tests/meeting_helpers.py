@@ -123,15 +123,7 @@ def only(problems: dict[str, str], key: str) -> str:
 
 def snapshot(con: Con) -> dict[str, list[tuple[object, ...]]]:
     """Every table this module writes, in full."""
-    tables = (
-        "meetings",
-        "meeting_attendance",
-        "meeting_guests",
-        "meeting_items",
-        "resolution_updates",
-        "meeting_events",
-    )
-    return db_helpers.snapshot(con, tables)
+    return db_helpers.snapshot(con, db_helpers.MEETING_TABLES)
 
 
 def set_rule(con: Con, key: str, value: float) -> None:

@@ -1,13 +1,15 @@
-"""Pieces every page repeats: the semester and division pickers, the 資料截至 stamp, Excel download."""
+"""Pieces every page repeats: the semester and division pickers, the 資料截至 stamp, a table or its
+notice, Excel download."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import auth, exports
 from dashboard.measures import metrics
@@ -95,6 +97,29 @@ def division_picker(key: str) -> str | None:
     return division_param(choice)
 
 
+class Scope(NamedTuple):
+    """What the first row of a page picked, and that row's columns left for the page's own pickers."""
+
+    year: int
+    semester: int
+    division: str | None
+    more: list[DeltaGenerator]
+
+
+def scope_pickers(prefix: str, columns: int = 2) -> Scope | None:
+    """A row of `columns` that starts with the semester picker (widget key `{prefix}_semester`)
+    and the division picker (`{prefix}_division`); None where the database has no semester yet
+    (the semester picker says so, and the division picker is not drawn)."""
+    row = st.columns(columns)
+    with row[0]:
+        picked = semester_picker(f"{prefix}_semester")
+    if picked is None:
+        return None
+    with row[1]:
+        division = division_picker(f"{prefix}_division")
+    return Scope(picked[0], picked[1], division, row[2:])
+
+
 def show_names(user: auth.User) -> bool:
     """Whether this user may see students' names in clear (else 王○明)."""
     return user.can("view_student_names")
@@ -111,6 +136,33 @@ def excel_download(
         key=key,
         icon=":material/download:",
     )
+
+
+def whole_number_frame(rows: Sequence[dict[str, Any]], whole: Sequence[str]) -> pd.DataFrame:
+    """`rows` as a table whose columns `whole` (those it has) hold whole numbers that may be
+    missing: shown blank, not "None" or 3.0."""
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        present = [c for c in whole if c in frame.columns]
+        frame = frame.astype(dict.fromkeys(present, "Int64"))
+    return frame
+
+
+def table_or_info(
+    frame: pd.DataFrame,
+    empty: str,
+    *,
+    key: str,
+    style: Callable[[pd.DataFrame], Any] | None = None,
+    **options: Any,
+) -> None:
+    """`frame` as a full-width table without its index (drawn as `style(frame)` where a style is
+    given), or the notice `empty` where it has no row; `options` go to st.dataframe."""
+    if frame.empty:
+        st.info(empty, icon=":material/info:")
+    else:
+        shown = frame if style is None else style(frame)
+        st.dataframe(shown, hide_index=True, width="stretch", key=key, **options)
 
 
 def percent(value: float | None) -> str:

@@ -224,42 +224,26 @@ def _term_outcomes(school: School, s: Stream, t: Term) -> list[Outcome]:
             again.append(at)
             per_student[owner[j]] += 1
     redo = _decide(t, rng, [teachers[j] for j in retry], night[retry], np.array(again, dtype=np.int64))
-    items = []
-    for j, uploaded in enumerate(up.tolist()):
+
+    def item(j: int, uploaded: int, decided: _Decisions, k: int) -> Outcome:
+        """Upload `j` made at `uploaded`, with what entry `k` of `decided` says happened to it."""
         st = active[owner[j]][0]
-        items.append(
-            Outcome(
-                t,
-                st.no,
-                st.division,
-                offering[j],
-                kind[j],
-                uploaded,
-                done.submitted[j],
-                done.status[j],
-                done.certified[j],
-                done.certifier[j],
-                done.reason[j],
-            )
+        return Outcome(
+            t,
+            st.no,
+            st.division,
+            offering[j],
+            kind[j],
+            uploaded,
+            decided.submitted[k],
+            decided.status[k],
+            decided.certified[k],
+            decided.certifier[k],
+            decided.reason[k],
         )
-    for n, j in enumerate(retry):
-        st = active[owner[j]][0]
-        items.append(
-            Outcome(
-                t,
-                st.no,
-                st.division,
-                offering[j],
-                kind[j],
-                again[n],
-                redo.submitted[n],
-                redo.status[n],
-                redo.certified[n],
-                redo.certifier[n],
-                redo.reason[n],
-            )
-        )
-    return items
+
+    items = [item(j, uploaded, done, j) for j, uploaded in enumerate(up.tolist())]
+    return items + [item(j, again[n], redo, n) for n, j in enumerate(retry)]
 
 
 def _orphans(school: School, t: Term) -> list[Outcome]:

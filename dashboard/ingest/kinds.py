@@ -145,6 +145,11 @@ YEAR = _c("學年度", "school_year", "int", required=True)
 SEMESTER = _c("學期", "semester", "semester", required=True)
 DIVISION_REQ = _c("部別", "division", "enum", required=True, enum="division")
 STUDENT_NO = _c("學號", "student_no", "text", required=True)
+# What a student picked for the portfolio: the last columns of both kinds a student selects from.
+SELECTION = (
+    _c("勾選", "selected", "bool", aliases=("是否勾選",), default="false"),
+    _c("勾選時間", "selected_at", "ts"),
+)
 
 KINDS: tuple[Kind, ...] = (
     Kind(
@@ -223,8 +228,7 @@ KINDS: tuple[Kind, ...] = (
             _c("認證人代碼", "certifier_code", "text"),
             _c("未通過原因", "fail_reason", "enum", enum="fail_reason"),
             _c("成果類型", "outcome_type", "enum", enum="outcome_type", default="學期"),
-            _c("勾選", "selected", "bool", aliases=("是否勾選",), default="false"),
-            _c("勾選時間", "selected_at", "ts"),
+            *SELECTION,
         ),
         ("outcome_id",),
         "year_semester",
@@ -241,8 +245,7 @@ KINDS: tuple[Kind, ...] = (
             _c("類別", "category", "enum", required=True, enum="diverse_category", aliases=("多元表現類別",)),
             _c("名稱", "title", "text", aliases=("項目名稱",)),
             _c("上傳時間", "uploaded_at", "ts", required=True),
-            _c("勾選", "selected", "bool", aliases=("是否勾選",), default="false"),
-            _c("勾選時間", "selected_at", "ts"),
+            *SELECTION,
         ),
         ("item_id",),
         # A per-year roster (學期 is optional and often empty): an export replaces the whole

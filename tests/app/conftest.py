@@ -6,19 +6,23 @@ signed-in user placed in session state; the router and its sign-in gate have tes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, db
+from dashboard.measures import metrics
 
 TIMEOUT = 60
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
+AS_OF = "資料截至 115/11/16 08:00"  # the demo school's newest import
+Test = TypeVar("Test", bound=Callable[..., Any])
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +61,38 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     tables = [d.value for d in at.dataframe if column in d.value.columns]
     assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
     return tables[0]
+
+
+def every_semester_and_division(test: Test) -> Test:
+    """`test` for each of the demo's newest, a post-graduation and its oldest semester, each for
+    全校 and both divisions (as `semester` and `division`, the way the URL names them)."""
+    semesters = pytest.mark.parametrize("semester", ["115-1", "114-2", "113-1"])
+    divisions = pytest.mark.parametrize("division", ["全校", "日間部", "進修部"])
+    return semesters(divisions(test))
+
+
+def scope_line(label: str, division: str) -> str:
+    """The caption under a page's pickers: what it shows (`label`), the division, the demo's 資料截至."""
+    return f"{label} · {division} · {AS_OF}"
+
+
+def scoped_page(module: str, semester: str, division: str, role: str = "管理者") -> AppTest:
+    """`module` opened on ?semester=…&division=…, run without an exception."""
+    at = page_test(module, role=role, query={"semester": semester, "division": division}).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def year_page(module: str, demo_db: Path, semester: str, division: str, part: str) -> tuple[AppTest, Any]:
+    """The page `module` for `semester` and `division`, whose caption names the year of `semester`,
+    and the `part` of metrics.year_metrics for that year and division (read from `demo_db` and
+    closed before the page opens the file)."""
+    year, _ = metrics.parse_semester(semester)
+    con = db.connect(demo_db)
+    try:
+        expected = metrics.year_metrics(con, year, division)[part]
+    finally:
+        con.close()
+    at = scoped_page(module, semester, division)
+    assert scope_line(f"{year}學年度", division) in texts(at)
+    return at, expected

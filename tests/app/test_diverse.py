@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db
 from dashboard.measures import metrics
 from dashboard.privacy import mask_name
-from tests.app.conftest import page_test, texts
-
-
-@pytest.fixture
-def core(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The same database the page reads, opened by the test to compute the expectation; closed
-    before the page runs (one process may hold the file)."""
-    con = db.connect(demo_db)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def table(at: AppTest, column: str) -> pd.DataFrame:
-    """The one dataframe on the page that has `column` (AppTest finds dataframes by position)."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
-    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
+from tests.app.conftest import page_test, table_with, texts
 
 
 def number(text: str) -> int:
@@ -43,13 +21,13 @@ def number(text: str) -> int:
     [("113-1", "全校"), ("113-2", "日間部"), ("114-2", "進修部"), ("114-1", "全校"), ("115-1", "日間部")],
 )
 def test_figures_equal_the_metrics_core(
-    core: duckdb.DuckDBPyConnection, semester: str, division: str
+    demo_con: duckdb.DuckDBPyConnection, semester: str, division: str
 ) -> None:
     year, sem = metrics.parse_semester(semester)
     div = None if division == "全校" else division
-    year_figures = metrics.year_metrics(core, year, div)
-    sem_figures = metrics.semester_metrics(core, year, sem, div)
-    core.close()
+    year_figures = metrics.year_metrics(demo_con, year, div)
+    sem_figures = metrics.semester_metrics(demo_con, year, sem, div)
+    demo_con.close()
 
     at = page_test("pages.diverse", role="工作小組委員", query={"semester": semester, "division": division})
     at.run()
@@ -57,7 +35,7 @@ def test_figures_equal_the_metrics_core(
     assert "多元表現與諮詢" in [t.value for t in at.title]
     assert f"{metrics.semester_label(year, sem)} · {division} · 資料截至 115/11/16 08:00" in texts(at)
 
-    categories = table(at, "類別")
+    categories = table_with(at, "類別")
     assert len(categories) == 10
     assert categories["件數"].sum() == year_figures["diverse"]["uploaded"]
     assert categories["勾選件數"].sum() == year_figures["selection"]["diverse_selected"]
@@ -87,16 +65,16 @@ def table_by_columns(at: AppTest, first: str) -> pd.DataFrame:
     return found[0]
 
 
-def test_coverage_tables_and_heat_map(core: duckdb.DuckDBPyConnection) -> None:
-    expected = metrics.semester_metrics(core, 114, 1, "日間部")["counselling"]
-    cells = core.execute(
+def test_coverage_tables_and_heat_map(demo_con: duckdb.DuckDBPyConnection) -> None:
+    expected = metrics.semester_metrics(demo_con, 114, 1, "日間部")["counselling"]
+    cells = demo_con.execute(
         "select s.department, s.grade, count(*), count(c.student_no) from students s"
         " left join (select distinct student_no from counselling where school_year = 114 and semester = 1) c"
         " on c.student_no = s.student_no"
         " where s.school_year = 114 and s.semester = 1 and s.division = '日間部'"
         " and s.status in ('在學', '復學', '轉入', '重讀', '借讀') group by all"
     ).fetchall()
-    core.close()
+    demo_con.close()
     at = page_test("pages.diverse", query={"semester": "114-1", "division": "日間部"}).run()
     assert not at.exception
     grades = table_by_columns(at, "年級")
@@ -123,11 +101,11 @@ def test_coverage_tables_and_heat_map(core: duckdb.DuckDBPyConnection) -> None:
     assert whole.loc["日間部 機械科", "四年級"] == ""
 
 
-def test_names_are_masked_unless_the_role_may_see_them(core: duckdb.DuckDBPyConnection) -> None:
+def test_names_are_masked_unless_the_role_may_see_them(demo_con: duckdb.DuckDBPyConnection) -> None:
     names = dict(
-        core.execute("select student_no, arg_max(name, semester) from students group by 1").fetchall()
+        demo_con.execute("select student_no, arg_max(name, semester) from students group by 1").fetchall()
     )
-    core.close()
+    demo_con.close()
     for role, clear in (("校長", False), ("註冊組", True)):
         at = page_test("pages.diverse", role=role, query={"semester": "114-2"}).run()
         assert not at.exception
@@ -139,8 +117,8 @@ def test_names_are_masked_unless_the_role_may_see_them(core: duckdb.DuckDBPyConn
         assert all("身分證" not in " ".join(map(str, d.value.columns)) for d in at.dataframe)
 
 
-def test_every_table_has_an_export(core: duckdb.DuckDBPyConnection) -> None:
-    core.close()
+def test_every_table_has_an_export(demo_con: duckdb.DuckDBPyConnection) -> None:
+    demo_con.close()
     at = page_test("pages.diverse", query={"semester": "114-2", "division": "日間部"}).run()
     assert not at.exception
     downloads = at.get("download_button")

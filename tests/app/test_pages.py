@@ -209,17 +209,11 @@ def test_overview_meetings_panel_equals_the_compliance_core(demo_db: Path) -> No
 
 def _cli_metrics(demo_db: Path, *args: str) -> dict[str, Any]:
     import json
-    import subprocess
-    import sys
 
-    out = subprocess.run(
-        [sys.executable, "-m", "dashboard", "metrics", *args, "--db", str(demo_db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    from tests.cli_helpers import run_cli
+
+    out = run_cli("metrics", *args, "--db", str(demo_db))
+    assert out.returncode == 0, out.stderr
     result: dict[str, Any] = json.loads(out.stdout)
     return result
 

@@ -3,30 +3,23 @@ the dispute filter read from the URL, and names masked for the principal."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.measures import metrics
 from dashboard.privacy import mask_name
 from dashboard.registry import receipts
-from tests.app.conftest import page_test, table_with, texts
+from tests.app.conftest import every_semester_and_division, page_test, table_with, texts, year_page
 
 PAGE = "pages.receipts"
 
 
-@pytest.mark.parametrize("semester", ["115-1", "114-2", "113-1"])
-@pytest.mark.parametrize("division", ["全校", "日間部", "進修部"])
-def test_every_year_and_division_equals_year_metrics(
-    demo_con: duckdb.DuckDBPyConnection, semester: str, division: str
-) -> None:
-    year, _ = metrics.parse_semester(semester)
-    expected = metrics.year_metrics(demo_con, year, division)["receipts"]
-    demo_con.close()
-    at = page_test(PAGE, query={"semester": semester, "division": division}).run()
-    assert not at.exception, at.exception
-    assert f"{year}學年度 · {division} · 資料截至 115/11/16 08:00" in texts(at)
+@every_semester_and_division
+def test_every_year_and_division_equals_year_metrics(demo_db: Path, semester: str, division: str) -> None:
+    at, expected = year_page(PAGE, demo_db, semester, division, "receipts")
     per_roster = _roster_table(at).set_index("名冊別")
     for roster, figures in expected.items():
         assert per_roster.loc[roster, "名冊人數"] == figures["listed"]

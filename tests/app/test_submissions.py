@@ -3,26 +3,16 @@ metrics.year_metrics, and the rosters still owed listed first."""
 
 from __future__ import annotations
 
-import duckdb
-import pytest
+from pathlib import Path
 
-from dashboard.measures import metrics
-from tests.app.conftest import page_test, table_with, texts
+from tests.app.conftest import every_semester_and_division, page_test, table_with, year_page
 
 PAGE = "pages.submissions"
 
 
-@pytest.mark.parametrize("semester", ["115-1", "114-2", "113-1"])
-@pytest.mark.parametrize("division", ["全校", "日間部", "進修部"])
-def test_every_year_and_division_equals_year_metrics(
-    demo_con: duckdb.DuckDBPyConnection, semester: str, division: str
-) -> None:
-    year, _ = metrics.parse_semester(semester)
-    expected = metrics.year_metrics(demo_con, year, division)["submissions"]
-    demo_con.close()
-    at = page_test(PAGE, query={"semester": semester, "division": division}).run()
-    assert not at.exception, at.exception
-    assert f"{year}學年度 · {division} · 資料截至 115/11/16 08:00" in texts(at)
+@every_semester_and_division
+def test_every_year_and_division_equals_year_metrics(demo_db: Path, semester: str, division: str) -> None:
+    at, expected = year_page(PAGE, demo_db, semester, division, "submissions")
     attempts = table_with(at, "提交人代碼")
     assert len(attempts) == len(expected)
     assert list(attempts["名冊別"]) == [s["名冊別"] for s in expected]

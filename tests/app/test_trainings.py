@@ -41,6 +41,21 @@ def _core(demo_db: Path, read: Callable[..., T], *args: Any) -> T:
         con.close()
 
 
+def _years(demo_db: Path) -> list[int]:
+    """The 學年度 of the demo's semesters, oldest first."""
+    return _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+
+
+def _drop(demo_db: Path, year: int, kind: str) -> trainings.TrainingCompliance:
+    """The test's own copy as if `year`'s sessions of `kind` had not been held; its compliance then."""
+    con = db.connect(demo_db)
+    try:
+        con.execute("delete from trainings where school_year = $y and kind = $k", {"y": year, "k": kind})
+        return trainings.compliance(con, year)
+    finally:
+        con.close()
+
+
 def _open(year: int, role: str = CLERK) -> AppTest:
     at = page_test(PAGE, role, {"year": str(year)}).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -112,6 +127,25 @@ def _fill(
     return at
 
 
+def _teachers_session(
+    at: AppTest, year: int, kind: str, division: str, title: str, attendance: int | None
+) -> None:
+    """Through the form, submitted: a teachers' session of `kind` for `division` on the first
+    day of `year`, organised by 教務處註冊組."""
+    first, _ = year_bounds(year)
+    _fill(
+        at,
+        held_on=first,
+        kind=kind,
+        division=division,
+        title=title,
+        audiences=["教師"],
+        organiser="教務處註冊組",
+        attendance=attendance,
+    )
+    _submit(at)
+
+
 def _submit(at: AppTest) -> AppTest:
     at.button(key="training_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -173,7 +207,7 @@ def test_every_role_reads_the_page_and_only_record_editors_get_the_form(demo_db:
 
 @pytest.mark.parametrize("pick", ["newest", "oldest"])
 def test_the_compliance_table_equals_the_core_and_metrics_year(demo_db: Path, pick: str) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     assert len(years) >= 2
     year = years[-1] if pick == "newest" else years[0]
     c = _core(demo_db, trainings.compliance, year)
@@ -197,7 +231,7 @@ def test_the_compliance_table_equals_the_core_and_metrics_year(demo_db: Path, pi
 
 
 def test_switching_the_year_shows_that_years_check_and_puts_it_in_the_link(demo_db: Path) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     at = _open(years[-1])
     other = years[-2]
     at.selectbox(key="trainings_year").select(other).run()
@@ -209,31 +243,15 @@ def test_switching_the_year_shows_that_years_check_and_puts_it_in_the_link(demo_
 
 
 def test_a_missing_type_is_warned_and_the_form_clears_it(demo_db: Path) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     year, kind = years[-1], trainings.TYPES[-1]
-    con = db.connect(demo_db)
-    try:  # the test's own copy: as if the year's 專業研習 had not been held yet
-        con.execute("delete from trainings where school_year = $y and kind = $k", {"y": year, "k": kind})
-        before = trainings.compliance(con, year)
-    finally:
-        con.close()
+    before = _drop(demo_db, year, kind)  # as if the year's 專業研習 had not been held yet
     assert all(kind in s.missing for s in before.scopes)
     at = _open(year)
     _assert_compliance_shown(at, before)
     assert any(kind in w.value for w in at.warning)
 
-    first, _ = year_bounds(year)
-    _fill(
-        at,
-        held_on=first,
-        kind=kind,
-        division="兩部共同",
-        title=f"{year}學年度認證實務研習（補辦）",
-        audiences=["教師"],
-        organiser="教務處註冊組",
-        attendance=None,
-    )
-    _submit(at)
+    _teachers_session(at, year, kind, "兩部共同", f"{year}學年度認證實務研習（補辦）", None)
     after = _core(demo_db, trainings.compliance, year)
     assert after.complete
     _assert_compliance_shown(at, after)
@@ -245,7 +263,7 @@ def test_a_missing_type_is_warned_and_the_form_clears_it(demo_db: Path) -> None:
 
 @pytest.mark.parametrize("pick", ["newest", "earlier"])
 def test_a_session_added_by_form_is_stored_shown_and_counted(demo_db: Path, pick: str) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     year = years[-1] if pick == "newest" else years[-2]
     first, last = year_bounds(year)
     held_on = date(first.year, 12, 2)
@@ -318,7 +336,7 @@ def test_a_session_added_by_form_is_stored_shown_and_counted(demo_db: Path, pick
 
 
 def test_a_form_without_title_or_date_is_refused_and_keeps_the_input(demo_db: Path) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     year = years[-1]
     before = _core(demo_db, trainings.sessions, year)
     typed: dict[str, Any] = {
@@ -376,7 +394,7 @@ def test_a_form_without_title_or_date_is_refused_and_keeps_the_input(demo_db: Pa
 
 
 def test_a_session_already_on_record_is_refused(demo_db: Path) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     year = years[-1]
     before = _core(demo_db, trainings.sessions, year)
     assert before
@@ -441,26 +459,11 @@ def test_the_exports_hold_the_sessions_and_the_yearly_attendance(
 
 
 def test_a_division_short_of_a_type_is_warned_even_when_the_school_is_not(demo_db: Path) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     year, kind = years[-1], trainings.TYPES[-1]
-    con = db.connect(demo_db)
-    try:  # the year's 專業研習 held only for the 日間部
-        con.execute("delete from trainings where school_year = $y and kind = $k", {"y": year, "k": kind})
-    finally:
-        con.close()
+    _drop(demo_db, year, kind)  # then the year's 專業研習 held only for the 日間部
     at = _open(year)
-    first, _ = year_bounds(year)
-    _fill(
-        at,
-        held_on=first,
-        kind=kind,
-        division="日間部",
-        title="日間部認證實務研習",
-        audiences=["教師"],
-        organiser="教務處註冊組",
-        attendance=30,
-    )
-    _submit(at)
+    _teachers_session(at, year, kind, "日間部", "日間部認證實務研習", 30)
     c = _core(demo_db, trainings.compliance, year)
     school, day, night = c.scopes
     assert not school.missing and not day.missing and kind in night.missing
@@ -470,7 +473,7 @@ def test_a_division_short_of_a_type_is_warned_even_when_the_school_is_not(demo_d
 
 
 def test_only_a_session_entered_by_form_can_be_removed_and_only_once_confirmed(demo_db: Path) -> None:
-    years = _core(demo_db, lambda con: sorted({y for y, _ in metrics.semesters_available(con)}))
+    years = _years(demo_db)
     year = years[-1]
     before = _core(demo_db, trainings.sessions, year)
     assert before and all(r["來源"] != trainings.SOURCE_FORM for r in before)  # the demo's are imported

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import app
-from tests.e2e.ui import idle
+from tests.e2e.ui import idle, sign_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -23,10 +23,7 @@ def _on_screen(locator: Any, width: int) -> bool:
 
 def _sign_in(page: Any, server: str) -> None:
     page.goto(server)
-    page.get_by_label("帳號").fill("demo")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
+    sign_in(page, "demo", "總覽")
 
 
 def _go(page: Any, title: str, width: int) -> None:

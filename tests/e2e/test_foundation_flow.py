@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.demo.bundle import DEMO_DIR
-from tests.e2e.ui import idle, upload_and_check
+from tests.e2e.ui import idle, open_signed_in, sign_in, upload_and_check
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -54,11 +54,7 @@ def test_gate_login_import_and_overview(server: str, browser: Any, tmp_path: Pat
     page.screenshot(path=str(SHOTS / "01_deep_link_login.png"), full_page=True)
 
     # 2. Sign in as the registry clerk: they land on the page the link asked for.
-    page.get_by_label("帳號").fill("registry")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="資料匯入").wait_for(timeout=30_000)
-    idle(page)
+    sign_in(page, "registry", "資料匯入")
 
     page.get_by_role("link", name="總覽").click()
     page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
@@ -105,14 +101,7 @@ def test_a_broken_excel_file_lists_every_problem_and_writes_nothing(
     bad = tmp_path / "壞掉的名冊.xlsx"
     current.to_excel(bad, index=False, engine="xlsxwriter")
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
-    page = context.new_page()
-    page.goto(f"{server}/import_data")
-    page.get_by_label("帳號").fill("registry")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="資料匯入").wait_for(timeout=30_000)
-    idle(page)
+    context, page = open_signed_in(browser, server, "/import_data", "registry", "資料匯入")
     upload_and_check(page, bad)
     page.get_by_text("發現 2 個問題，尚未寫入任何資料").wait_for(timeout=60_000)
     page.get_by_text("匯出問題清單").wait_for(timeout=30_000)

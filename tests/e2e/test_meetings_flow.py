@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.ui import choose, idle, open_signed_in
+from tests.e2e.ui import choose, idle, open_signed_in, sign_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -101,9 +101,7 @@ def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
     path = f"/meetings?meeting={meeting_id.group(1)}&year=115"
     context_b, page_b = open_signed_in(browser, server, path, "demo", HEADING)
     page.goto(f"{server}{path}")  # a reload signs out: sign in again on the same link
-    page.get_by_label("帳號").fill("secretary")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
+    sign_in(page, "secretary")
     page.locator(".st-key-mt_place input").wait_for(timeout=30_000)
     idle(page)
     page_b.locator(".st-key-mt_place input").wait_for(timeout=30_000)

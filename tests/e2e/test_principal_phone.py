@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.ui import PHONE, sign_in
+
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 def test_link_with_filters_survives_sign_in_on_a_phone(server: str, browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-TW", is_mobile=True)
+    context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(f"{server}/?semester=114-2&view=compact")  # the default page lives at /
-    page.get_by_label("帳號").fill("principal")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
+    sign_in(page, "principal")
     table = page.locator(".st-key-overview_compact_table table")
     table.wait_for(timeout=30_000)
     assert "114學年度第2學期" in page.locator("body").inner_text()

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from dashboard import db
 from dashboard.registry import receipts
-from tests.e2e.ui import idle
+from tests.e2e.ui import idle, open_signed_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -31,17 +31,9 @@ def _overdue_disputes(demo_db_template: Path, year: int) -> int:
 def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_db_template: Path) -> None:
     expected = _overdue_disputes(demo_db_template, 114)
     assert expected > 0
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
-    )
-    page = context.new_page()
     # The filter comes from the link, as when a clerk shares the overdue view.
-    page.goto(f"{server}/receipts?semester=114-2&dispute=overdue")
-    page.get_by_label("帳號").fill("registry")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="收訖確認").wait_for(timeout=30_000)
-    idle(page)
+    path = "/receipts?semester=114-2&dispute=overdue"
+    context, page = open_signed_in(browser, server, path, "registry", "收訖確認")
     assert page.locator(".st-key-receipts_dispute [role=combobox]").input_value() == "只看逾期"
     # Until the rerun replaces them, the unfiltered figures and download button stay on screen.
     page.wait_for_function(
@@ -78,16 +70,8 @@ def test_letters_generated_through_the_page(
     finally:
         con.close()
     assert expected
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
-    )
-    page = context.new_page()
-    page.goto(f"{server}/notices?receipts=114-2&division=進修部")
-    page.get_by_label("帳號").fill("registry")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="紙本通知").wait_for(timeout=30_000)
-    idle(page)
+    path = "/notices?receipts=114-2&division=進修部"
+    context, page = open_signed_in(browser, server, path, "registry", "紙本通知")
     page.wait_for_timeout(800)
     page.screenshot(path=str(SHOTS / "notices_page.png"), full_page=True)
     with page.expect_download(timeout=120_000) as info:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.ui import choose, idle
+from tests.e2e.ui import PHONE, choose, idle, open_signed_in, sign_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -16,10 +16,7 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 def _sign_in(page: Any, server: str, user: str) -> None:
     page.goto(server)
-    page.get_by_label("帳號").fill(user)
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="總覽").wait_for(timeout=30_000)
+    sign_in(page, user, "總覽")
 
 
 def test_drill_from_school_to_a_class_and_back(server: str, browser: Any) -> None:
@@ -58,14 +55,8 @@ def test_drill_from_school_to_a_class_and_back(server: str, browser: Any) -> Non
 
 
 def test_pipeline_on_a_phone(server: str, browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-TW", is_mobile=True)
-    page = context.new_page()
-    page.goto(f"{server}/pipeline?semester=115-1&division=進修部")
-    page.get_by_label("帳號").fill("principal")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="學期進度").wait_for(timeout=30_000)
-    idle(page)
+    path = "/pipeline?semester=115-1&division=進修部"
+    context, page = open_signed_in(browser, server, path, "principal", "學期進度", PHONE)
     assert "115學年度第1學期" in page.locator("body").inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.wait_for_timeout(800)

@@ -13,6 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from dashboard.documents import reminders
+from tests.e2e.ui import sign_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -45,10 +46,7 @@ def test_principal_opens_a_teacher_and_downloads_the_reminders(
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
     page.goto(f"{server}/teachers?semester=115-1&division=日間部&teacher={code}")
-    page.get_by_label("帳號").fill("principal")
-    page.get_by_label("密碼").fill("demo1234")
-    page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name="教師明細").wait_for(timeout=30_000)
+    sign_in(page, "principal", "教師明細")
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     page.wait_for_load_state("networkidle")
     assert code in page.url and "teacher=" in page.url

@@ -1,4 +1,4 @@
-"""What every browser test does to a Streamlit page: wait for a rerun to finish, pick an option."""
+"""What every browser test does to a Streamlit page: sign in, wait for a rerun to finish, pick an option."""
 
 from __future__ import annotations
 
@@ -33,19 +33,31 @@ def choose(page: Any, key: str, option: str) -> None:
     idle(page)
 
 
-def open_signed_in(browser: Any, server: str, path: str, user: str, heading: str) -> tuple[Any, Any]:
-    """A new desktop browser context (downloads allowed) on `path`, signed in as the demo account
-    `user`; returns (context, page) once the page titled `heading` has finished its rerun."""
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, locale="zh-TW", accept_downloads=True
-    )
-    page = context.new_page()
-    page.goto(f"{server}{path}")
+def sign_in(page: Any, user: str, heading: str | None = None) -> None:
+    """On the sign-in form: sign in as the demo account `user`; with `heading`, wait until the
+    page titled so has finished its rerun."""
     page.get_by_label("帳號").fill(user)
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
-    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
-    idle(page)
+    if heading is not None:
+        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
+        idle(page)
+
+
+DESKTOP = {"viewport": {"width": 1400, "height": 1000}, "locale": "zh-TW", "accept_downloads": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "zh-TW", "is_mobile": True}
+
+
+def open_signed_in(
+    browser: Any, server: str, path: str, user: str, heading: str, device: dict[str, Any] = DESKTOP
+) -> tuple[Any, Any]:
+    """A new browser context (by default a desktop one that allows downloads) on `path`, signed in
+    as the demo account `user`; returns (context, page) once the page titled `heading` has
+    finished its rerun."""
+    context = browser.new_context(**device)
+    page = context.new_page()
+    page.goto(f"{server}{path}")
+    sign_in(page, user, heading)
     return context, page
 
 

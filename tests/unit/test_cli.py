@@ -11,20 +11,7 @@ import pytest
 
 from dashboard import db
 from dashboard.measures import metrics
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-        timeout=120,
-    )
+from tests.cli_helpers import run_cli
 
 
 @pytest.mark.parametrize(
@@ -42,14 +29,14 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     ],
 )
 def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...], db_file: Path) -> None:
-    out = run(*args, "--db", str(db_file)) if args else run()
+    out = run_cli(*args, "--db", str(db_file)) if args else run_cli()
     assert out.returncode == 2, out.stderr
     assert "Traceback" not in out.stderr
     assert out.stdout == ""
 
 
 def test_metrics_json_equals_the_core(demo_db: Path) -> None:
-    out = run("metrics", "--semester", "114-2", "--division", "日間部", "--db", str(demo_db))
+    out = run_cli("metrics", "--semester", "114-2", "--division", "日間部", "--db", str(demo_db))
     assert out.returncode == 0, out.stderr
     shown = json.loads(out.stdout)
     con = db.connect(demo_db)
@@ -63,16 +50,16 @@ def test_metrics_json_equals_the_core(demo_db: Path) -> None:
 
 
 def test_year_breakdown_and_eligibility_shapes(demo_db: Path) -> None:
-    year = json.loads(run("metrics", "--year", "114", "--db", str(demo_db)).stdout)
+    year = json.loads(run_cli("metrics", "--year", "114", "--db", str(demo_db)).stdout)
     assert year["year"] == 114 and year["division"] == "全校"
     assert set(year["receipts"]) == {"修課紀錄", "課程學習成果", "多元表現", "校內幹部經歷"}
     assert set(year["trainings"]) == {"宣導說明", "系統操作訓練", "專業研習"}
     teachers = json.loads(
-        run("metrics", "--semester", "114-1", "--by", "teacher", "--db", str(demo_db)).stdout
+        run_cli("metrics", "--semester", "114-1", "--by", "teacher", "--db", str(demo_db)).stdout
     )
     assert teachers and {"教師代碼", "教師姓名", "submitted", "on_time_rate"} <= set(teachers[0])
     assert "upload_rate" not in teachers[0]
-    eligible = json.loads(run("eligibility", "--year", "114", "--db", str(demo_db)).stdout)
+    eligible = json.loads(run_cli("eligibility", "--year", "114", "--db", str(demo_db)).stdout)
     assert {"教師代碼", "教師姓名", "submitted", "on_time", "on_time_rate", "eligible"} == set(eligible[0])
 
 
@@ -85,7 +72,7 @@ def test_import_rejects_bad_file_with_every_problem_and_exit_1(tmp_path: Path, d
         "113,1,月間部,1130003,陳大文,機械科,1,機一甲,放假\n",
         encoding="utf-8",
     )
-    out = run("import", str(bad), "--db", str(db_file))
+    out = run_cli("import", str(bad), "--db", str(db_file))
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     report = json.loads(out.stdout)
@@ -102,7 +89,7 @@ def test_import_rejects_bad_file_with_every_problem_and_exit_1(tmp_path: Path, d
 
 
 def test_import_missing_path_is_rejected(db_file: Path) -> None:
-    out = run("import", "/nonexistent/匯出檔", "--db", str(db_file))
+    out = run_cli("import", "/nonexistent/匯出檔", "--db", str(db_file))
     assert out.returncode == 1
     assert "找不到" in out.stderr
 
@@ -110,30 +97,11 @@ def test_import_missing_path_is_rejected(db_file: Path) -> None:
 def test_user_add_from_stdin_then_sign_in(db_file: Path) -> None:
     from dashboard import auth
 
-    out = run(
-        "user",
-        "add",
-        "admin",
-        "--role",
-        "管理者",
-        "--password-stdin",
-        "--db",
-        str(db_file),
-        stdin="long-password\n",
-    )
+    add_admin = ("user", "add", "admin", "--role", "管理者", "--password-stdin", "--db", str(db_file))
+    out = run_cli(*add_admin, stdin="long-password\n")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["role"] == "管理者"
-    again = run(
-        "user",
-        "add",
-        "admin",
-        "--role",
-        "管理者",
-        "--password-stdin",
-        "--db",
-        str(db_file),
-        stdin="long-password\n",
-    )
+    again = run_cli(*add_admin, stdin="long-password\n")
     assert again.returncode == 1 and "已存在" in again.stderr
     con = db.connect(db_file)
     try:
@@ -154,7 +122,7 @@ def test_db_held_by_another_process_gives_a_clear_message(db_file: Path) -> None
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
-        out = run("metrics", "--year", "113", "--db", str(db_file))
+        out = run_cli("metrics", "--year", "113", "--db", str(db_file))
         assert out.returncode == 1
         assert "正由另一個程式使用中" in out.stderr
         assert "Traceback" not in out.stderr
@@ -171,9 +139,9 @@ def _roster_file(path: Path, names: list[str]) -> Path:
 
 def test_a_loss_needs_yes_or_an_answer_and_every_import_can_be_undone(db_file: Path, tmp_path: Path) -> None:
     five = _roster_file(tmp_path / "五人.csv", ["甲", "乙", "丙", "丁", "戊"])
-    assert run("import", str(five), "--db", str(db_file), stdin="").returncode == 0
+    assert run_cli("import", str(five), "--db", str(db_file), stdin="").returncode == 0
     one = _roster_file(tmp_path / "一人.csv", ["甲"])
-    refused = run("import", str(one), "--db", str(db_file), stdin="")
+    refused = run_cli("import", str(one), "--db", str(db_file), stdin="")
     assert refused.returncode == 1, refused.stderr
     assert "需要確認：學生名冊（113-1 日間部）：現有 5 筆，匯入後 4 筆會消失" in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -182,13 +150,13 @@ def test_a_loss_needs_yes_or_an_answer_and_every_import_can_be_undone(db_file: P
         assert db.row_count(con, "students") == 5
     finally:
         con.close()
-    done = run("import", str(one), "--yes", "--db", str(db_file), stdin="")
+    done = run_cli("import", str(one), "--yes", "--db", str(db_file), stdin="")
     assert done.returncode == 0, done.stderr
     batch = json.loads(done.stdout)["batch_id"]
-    history = json.loads(run("import", "--history", "--db", str(db_file)).stdout)
+    history = json.loads(run_cli("import", "--history", "--db", str(db_file)).stdout)
     assert [h["can_undo"] for h in history] == [True, False] and history[0]["batch_id"] == batch
     assert "請先復原較新的那次" in history[1]["why_not"]  # the newer import of its scope comes first
-    undone = run("import", "--undo", batch, "--db", str(db_file))
+    undone = run_cli("import", "--undo", batch, "--db", str(db_file))
     assert undone.returncode == 0, undone.stderr
     assert json.loads(undone.stdout) == {
         "batch_id": batch,
@@ -196,7 +164,7 @@ def test_a_loss_needs_yes_or_an_answer_and_every_import_can_be_undone(db_file: P
         "restored_rows": 5,
         "warnings_count": 0,
     }
-    again = run("import", "--undo", batch, "--db", str(db_file))
+    again = run_cli("import", "--undo", batch, "--db", str(db_file))
     assert again.returncode == 1 and "無法復原這次匯入：已於" in again.stderr
     con = db.connect(db_file)
     try:

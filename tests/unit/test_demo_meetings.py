@@ -20,15 +20,7 @@ from tests.db_helpers import count
 Con = duckdb.DuckDBPyConnection
 TODAY = date(2026, 11, 29)
 EXPORT_DAY = DEMO_EXPORTED_AT.date()
-TABLES = (
-    "committee_members",
-    "meetings",
-    "meeting_attendance",
-    "meeting_guests",
-    "meeting_items",
-    "resolution_updates",
-    "meeting_events",
-)
+TABLES = ("committee_members", *db_helpers.MEETING_TABLES)
 
 
 def _empty(con: Con) -> None:

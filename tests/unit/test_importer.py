@@ -12,7 +12,7 @@ import duckdb
 
 from dashboard.ingest.importer import import_files, import_paths, validate_files
 from dashboard.ingest.readers import TAIPEI
-from tests.import_fixture import csv_bytes, dump, rows, school, uploads, write_files, zip_bytes
+from tests.import_fixture import SCHOOL, csv_bytes, dump, rows, school, uploads, write_files, zip_bytes
 
 Con = duckdb.DuckDBPyConnection
 EXPORTED = datetime(2025, 8, 31, 17, 0)
@@ -167,24 +167,10 @@ def test_export_time_given_unknown_or_from_the_zip_member(con: Con) -> None:
 
 
 def outcome(oid: str, year: str, semester: str, status: str = "通過") -> list[str]:
-    return [
-        oid,
-        year,
-        semester,
-        "1130001",
-        "C001",
-        "機械製造",
-        "T01",
-        "2024-11-20 10:00",
-        "2024-11-21 08:00",
-        status,
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-    ]
+    """The school's outcome O1 (王小明's 機械製造, uploaded and sent) as `oid` of `year`-`semester`,
+    with `status` and every later column blank."""
+    o1 = SCHOOL["課程學習成果.csv"][1]
+    return [oid, year, semester, *o1[3:9], status, *[""] * 6]
 
 
 def outcomes_file(*lines: list[str]) -> list[list[str]]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import struct
-import subprocess
-import sys
 import tomllib
 import tracemalloc
 import zipfile
@@ -25,6 +23,7 @@ import xlwt
 
 from dashboard.ingest import importer, readers, xls_guard
 from dashboard.ingest.readers import MIB, ReadLimits, read_paths, read_uploads
+from tests.cli_helpers import run_cli
 from tests.import_fixture import csv_bytes, dump, zip_bytes
 from tests.school_fixture import rule
 
@@ -131,14 +130,7 @@ def test_the_command_line_refuses_it_with_exit_1_and_no_traceback(tmp_path: Path
         "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
         "sys.argv = ['dashboard', *sys.argv[1:]]; runpy.run_module('dashboard', run_name='__main__')"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", start, "import", str(bad), "--db", str(db_file)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    out = run_cli("import", str(bad), "--db", str(db_file), start=("-c", start))
     assert out.returncode == 1, out.stderr
     assert f"- 學生名冊.xlsx：{FAR_CORNER}" in out.stderr
     assert "Traceback" not in out.stderr
@@ -289,15 +281,22 @@ def test_a_bundle_over_the_bundle_limit_is_refused_whole(tmp_path: Path) -> None
     assert [e for src in read_paths([folder], limits) for e in src.errors] == expected
 
 
-def test_a_zip_bomb_member_is_refused_by_its_declared_size_without_reading_it() -> None:
-    data = zip_bytes({"成果.csv": b"0" * (5 * MIB)})
-    assert len(data) < 20_000
+def read_bundle_traced(data: bytes) -> tuple[readers.SourceFile, int]:
+    """The upload bundle.zip of `data` read with a 1 MiB limit a file, and the peak of the memory
+    traced while it was read."""
     tracemalloc.start()
     try:
         (src,) = read_uploads([("bundle.zip", data)], ReadLimits(max_file_bytes=MIB))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return src, peak
+
+
+def test_a_zip_bomb_member_is_refused_by_its_declared_size_without_reading_it() -> None:
+    data = zip_bytes({"成果.csv": b"0" * (5 * MIB)})
+    assert len(data) < 20_000
+    src, peak = read_bundle_traced(data)
     assert src.errors == [f"壓縮檔中的「成果.csv」解開後有 5.0 MB，超過每個匯入檔的上限 1.0 MB；{SMALLER}"]
     assert peak < MIB  # the 5 MB were never unpacked
 
@@ -315,12 +314,7 @@ def test_a_zip_header_understating_a_member_cannot_make_it_read_larger() -> None
     data = understating(zip_bytes({"成果.csv": b"0" * (5 * MIB)}), 1_000)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.infolist()[0].file_size == 1_000
-    tracemalloc.start()
-    try:
-        (src,) = read_uploads([("bundle.zip", data)], ReadLimits(max_file_bytes=MIB))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    src, peak = read_bundle_traced(data)
     assert src.errors == ["無法從壓縮檔讀出此檔（可能有密碼保護或已損毀）"]  # the checksum fails
     assert peak < MIB
 

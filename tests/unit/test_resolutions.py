@@ -75,6 +75,11 @@ def item_id(m: meetings.Meeting, index: int) -> int:
     return found
 
 
+def first_motion(con: Con) -> int:
+    """The item id of the motion of a meeting held on 2025-09-10 (saved at at(0))."""
+    return item_id(save_on(con, date(2025, 9, 10), at(0)), 1)
+
+
 def by_id(con: Con, exclude_meeting: int | None = None) -> dict[int, resolutions.Resolution]:
     return {r.item_id: r for r in resolutions.all_resolutions(con, exclude_meeting)}
 
@@ -118,8 +123,7 @@ def test_only_decided_motions_are_resolutions_and_start_unexecuted(con: Con) -> 
 
 
 def test_a_later_meetings_report_sets_the_status(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     save_on(con, date(2025, 10, 8), at(1), follow_ups=[FollowUp(r, "執行中", "已發通知")])
     status = by_id(con)[r]
     assert (status.status, status.note, status.status_by, status.status_at) == (
@@ -131,8 +135,7 @@ def test_a_later_meetings_report_sets_the_status(con: Con) -> None:
 
 
 def test_a_between_meeting_update_overrides_an_earlier_meeting_report(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     save_on(con, date(2025, 10, 8), at(1), follow_ups=[FollowUp(r, "執行中", "會議報告")])
     resolutions.update_status(con, r, "已完成", "十月底辦畢", ADMIN, at(2))
     status = by_id(con)[r]
@@ -145,16 +148,14 @@ def test_a_between_meeting_update_overrides_an_earlier_meeting_report(con: Con) 
 
 
 def test_a_later_meeting_report_overrides_an_earlier_between_meeting_update(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     resolutions.update_status(con, r, "執行中", "會後追蹤", ADMIN, at(1))
     save_on(con, date(2025, 10, 8), at(2), follow_ups=[FollowUp(r, "執行中", "會議報告")])
     assert (by_id(con)[r].note, by_id(con)[r].status_by) == ("會議報告", "secretary")
 
 
 def test_update_status_returns_the_new_status(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     updated = resolutions.update_status(con, r, "執行中", "  已召開協調會 ", SECRETARY, at(1))
     assert (updated.item_id, updated.status, updated.note, updated.status_at) == (
         r,
@@ -165,8 +166,7 @@ def test_update_status_returns_the_new_status(con: Con) -> None:
 
 
 def test_update_status_writes_one_history_row_between_meetings(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     resolutions.update_status(con, r, "已完成", "  辦畢 ", ADMIN, at(1))
     resolutions.update_status(con, r, "執行中", "", SECRETARY, at(2))  # a note is optional unless 已完成
     assert [row[1:] for row in updates(con)] == [
@@ -251,8 +251,7 @@ def test_open_before_leaves_out_the_excluded_meeting_itself(con: Con) -> None:
 
 
 def test_a_meetings_own_reports_are_invisible_to_its_own_carry_over(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     second = save_on(
         con, date(2025, 10, 8), at(1), items=[report()], follow_ups=[FollowUp(r, "執行中", "第二次報告")]
     )
@@ -275,8 +274,7 @@ def test_a_meetings_own_reports_are_invisible_to_its_own_carry_over(con: Con) ->
 def test_an_earlier_meetings_carry_over_ignores_what_later_meetings_reported(con: Con) -> None:
     """all_resolutions(exclude_meeting) is documented to show a meeting's carry-over 「as it found
     it」: when the second meeting is reopened, the third meeting's later 已完成 was not there yet."""
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     second = save_on(
         con, date(2025, 10, 8), at(1), items=[report()], follow_ups=[FollowUp(r, "執行中", "第二次")]
     )
@@ -287,8 +285,7 @@ def test_an_earlier_meetings_carry_over_ignores_what_later_meetings_reported(con
 
 
 def test_a_between_meeting_update_stays_visible_to_a_meetings_carry_over(con: Con) -> None:
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     second = save_on(con, date(2025, 10, 8), at(1), follow_ups=[FollowUp(r, "執行中", "會議報告")])
     resolutions.update_status(con, r, "執行中", "會後追蹤", SECRETARY, at(2))
     assert by_id(con, second.meeting_id)[r].note == "會後追蹤"
@@ -297,8 +294,7 @@ def test_a_between_meeting_update_stays_visible_to_a_meetings_carry_over(con: Co
 def test_re_saving_a_meeting_does_not_make_its_report_newer_than_later_updates(con: Con) -> None:
     """Meeting 2 reported R on 10-08; R was updated between meetings afterwards. Correcting a typo
     in meeting 2 later must not put its old report after that update in R's history."""
-    first = save_on(con, date(2025, 9, 10), at(0))
-    r = item_id(first, 1)
+    r = first_motion(con)
     second = save_on(con, date(2025, 10, 8), at(1), follow_ups=[FollowUp(r, "執行中", "會議報告")])
     resolutions.update_status(con, r, "執行中", "會後追蹤", SECRETARY, at(2))
     edit = replace(meetings.as_draft(second), place="更正地點")

@@ -4,8 +4,6 @@ imported ones, and compliance counts that equal metrics.year_metrics and the com
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -18,9 +16,9 @@ from dashboard.ingest import kinds
 from dashboard.measures import metrics
 from dashboard.records import trainings
 from dashboard.records.trainings import Session, TrainingError
+from tests.cli_helpers import run_cli
 
 Con = duckdb.DuckDBPyConnection
-ROOT = Path(__file__).resolve().parents[2]
 CLERK = auth.User("clerk", "註冊組長", "註冊組")
 MEMBER = auth.User("member", "委員", "工作小組委員")
 AT = datetime(2025, 9, 30, 10, 0)
@@ -199,14 +197,7 @@ def test_compliance_equals_the_command_line(demo_db: Path) -> None:
         args = ["metrics", "--year", "114"]
         if scope.division is not None:
             args += ["--division", scope.division]
-        done = subprocess.run(
-            [sys.executable, "-m", "dashboard", *args, "--db", str(demo_db)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        done = run_cli(*args, "--db", str(demo_db))
         assert done.returncode == 0, done.stderr
         printed = json.loads(done.stdout)
         assert printed["division"] == scope.label
