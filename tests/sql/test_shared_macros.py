@@ -18,8 +18,8 @@ from typing import Any
 
 import duckdb
 import pytest
-from dashboard.kinds import ACTIVE_STATUSES
 
+from dashboard.ingest.kinds import ACTIVE_STATUSES
 from tests import school_fixture
 
 Con = duckdb.DuckDBPyConnection
