@@ -3,30 +3,15 @@
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row per category with at least one item, by category: category, item_count,
 --          students_with_item, selected_count
-with year_diverse as (
+with active_diverse as (
     select
-        student_no,
-        category,
-        selected
+        diverse.student_no,
+        diverse.category,
+        diverse.selected
     from diverse
-    where school_year = $year
-),
-
-active_students as (
-    select
-        student_no,
-        division
-    from active_students_of_year($year, $division, $active_statuses)
-),
-
-active_diverse as (
-    select
-        year_diverse.student_no,
-        year_diverse.category,
-        year_diverse.selected
-    from year_diverse
-    inner join active_students
-        on active_students.student_no = year_diverse.student_no
+    inner join active_students_of_year($year, $division, $active_statuses) as active_students
+        on active_students.student_no = diverse.student_no
+    where diverse.school_year = $year
 ),
 
 final as (

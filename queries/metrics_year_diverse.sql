@@ -2,31 +2,8 @@
 --          diverse_upload_cap_per_year rule in force that year
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row: uploaded_count, students_with_upload, students_over_cap
-with year_diverse as (
-    select student_no
-    from diverse
-    where school_year = $year
-),
-
-upload_cap as (
+with upload_cap as (
     select rule_in_force('diverse_upload_cap_per_year', $year) as cap
-),
-
-active_students as (
-    select
-        student_no,
-        division
-    from active_students_of_year($year, $division, $active_statuses)
-),
-
-uploads_per_student as (
-    select
-        year_diverse.student_no,
-        count(*) as uploaded_count
-    from year_diverse
-    inner join active_students
-        on active_students.student_no = year_diverse.student_no
-    group by year_diverse.student_no
 ),
 
 final as (
@@ -35,7 +12,7 @@ final as (
         count(uploads_per_student.student_no) as students_with_upload,
         count(*) filter (where uploads_per_student.uploaded_count > upload_cap.cap) as students_over_cap
     from upload_cap
-    left join uploads_per_student
+    left join diverse_counts_per_student($year, $division, $active_statuses) as uploads_per_student
         on true
 )
 

@@ -8,62 +8,30 @@
 --          seat_no, student_no, semester, outcome_id: outcome_id, student_no, name, division,
 --          department, class_name, seat_no, semester, subject_name, teacher_code, teacher_name,
 --          cert_status
-with active_students as (
+with scoped as (
     select
-        student_no,
-        division
-    from active_students_of_year($year, $division, $active_statuses)
-),
-
-latest_rows as (
-    select
-        student_no,
-        arg_max(name, semester) as name,
-        arg_max(department, semester) as department,
-        arg_max(class_name, semester) as class_name,
-        arg_max_null(seat_no, semester) as seat_no
-    from students
-    where school_year = $year
-    group by student_no
-),
-
-selected_not_passed as (
-    select
-        outcome_id,
-        student_no,
-        semester,
-        subject_name,
-        teacher_code,
-        cert_status
-    from outcomes
-    where school_year = $year
-      and selected
-      and cert_status <> '通過'
-),
-
-scoped as (
-    select
-        selected_not_passed.outcome_id,
-        selected_not_passed.student_no,
-        latest_rows.name,
-        active_students.division,
-        latest_rows.department,
-        latest_rows.class_name,
-        latest_rows.seat_no,
-        selected_not_passed.semester,
-        selected_not_passed.subject_name,
-        selected_not_passed.teacher_code,
+        outcomes.outcome_id,
+        outcomes.student_no,
+        students.name,
+        students.division,
+        students.department,
+        students.class_name,
+        students.seat_no,
+        outcomes.semester,
+        outcomes.subject_name,
+        outcomes.teacher_code,
         staff.name as teacher_name,
-        selected_not_passed.cert_status
-    from selected_not_passed
-    inner join active_students
-        on active_students.student_no = selected_not_passed.student_no
-    inner join latest_rows
-        on latest_rows.student_no = selected_not_passed.student_no
+        outcomes.cert_status
+    from outcomes
+    inner join active_latest_rows_of_year($year, $division, $active_statuses) as students
+        on students.student_no = outcomes.student_no
     left join staff
-        on staff.staff_code = selected_not_passed.teacher_code
-    where ($department is null or latest_rows.department = $department)
-      and ($class_name is null or latest_rows.class_name = $class_name)
+        on staff.staff_code = outcomes.teacher_code
+    where outcomes.school_year = $year
+      and outcomes.selected
+      and outcomes.cert_status <> '通過'
+      and ($department is null or students.department = $department)
+      and ($class_name is null or students.class_name = $class_name)
 ),
 
 final as (

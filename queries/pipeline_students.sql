@@ -42,25 +42,9 @@ semester_outcomes as (
     from outcome_counts_per_student($year, $semester, $division, $active_statuses, 'school')
 ),
 
-selected_outcomes as (
-    select
-        student_no,
-        count(*) as selected_count,
-        count(*) filter (where cert_status <> '通過') as not_passed_count
-    from outcomes
-    where school_year = $year
-      and selected
-    group by student_no
-),
-
-selected_diverse as (
-    select
-        student_no,
-        count(*) as selected_count
-    from diverse
-    where school_year = $year
-      and selected
-    group by student_no
+selections as (
+    select *
+    from selection_counts_per_student($year, null, $active_statuses)
 ),
 
 final as (
@@ -78,19 +62,17 @@ final as (
         coalesce(semester_outcomes.failed_count, 0) as failed_count,
         coalesce(semester_outcomes.pending_count, 0) as pending_count,
         coalesce(semester_outcomes.uploaded_count, 0) > upload_cap.cap as over_cap,
-        coalesce(selected_outcomes.selected_count, 0)
-        + coalesce(selected_diverse.selected_count, 0) as selected_count,
-        coalesce(selected_outcomes.not_passed_count, 0) as selected_not_passed_count
+        coalesce(selections.outcomes_selected_count, 0)
+        + coalesce(selections.diverse_selected_count, 0) as selected_count,
+        coalesce(selections.selected_not_passed_count, 0) as selected_not_passed_count
     from active_students
     inner join roster
         on roster.student_no = active_students.student_no
     cross join upload_cap
     left join semester_outcomes
         on semester_outcomes.student_no = active_students.student_no
-    left join selected_outcomes
-        on selected_outcomes.student_no = active_students.student_no
-    left join selected_diverse
-        on selected_diverse.student_no = active_students.student_no
+    left join selections
+        on selections.student_no = active_students.student_no
     order by
         active_students.division,
         active_students.department,

@@ -7,24 +7,7 @@
 -- returns: one row per reported receipt, oldest report first: semester, roster, student_no,
 --          student_name, division, class_name, error_type, question, answer, confirmed_at,
 --          answered_at, answer_limit_days, answer_due_at, elapsed_hours, dispute_status
-with active_students as (
-    select
-        student_no,
-        division
-    from active_students_of_year($year, $division, $active_statuses)
-),
-
-student_rows as (
-    select
-        student_no,
-        arg_max(class_name, semester) as class_name,
-        arg_max(name, semester) as student_name
-    from students
-    where school_year = $year
-    group by student_no
-),
-
-answer_limit as (
+with answer_limit as (
     select rule_in_force('dispute_answer_max_days', $year) as max_days
 ),
 
@@ -33,22 +16,20 @@ reported as (
         receipts.semester,
         receipts.roster,
         receipts.student_no,
-        student_rows.student_name,
-        active_students.division,
-        student_rows.class_name,
+        students.name as student_name,
+        students.division,
+        students.class_name,
         receipts.error_type,
         receipts.question,
         receipts.answer,
         receipts.confirmed_at,
         receipts.answered_at,
         answer_limit.max_days as answer_limit_days,
-        receipts.confirmed_at + answer_limit.max_days * interval 1 day as answer_due_at,
+        dispute_answer_due(receipts.confirmed_at, answer_limit.max_days) as answer_due_at,
         coalesce(receipts.answered_at, cast($as_of as timestamp)) as measured_until
     from receipts
-    inner join active_students
-        on active_students.student_no = receipts.student_no
-    left join student_rows
-        on student_rows.student_no = receipts.student_no
+    inner join active_latest_rows_of_year($year, $division, $active_statuses) as students
+        on students.student_no = receipts.student_no
     cross join answer_limit
     where receipts.school_year = $year
       and receipts.status = '回報錯誤'

@@ -391,6 +391,228 @@ left join semester_counselling
     on semester_counselling.student_no = active_students.student_no
 """
 
+# A(Y), as every per-year query joined it
+OLD_ACTIVE_STUDENTS_OF_YEAR = """
+active_students as (
+    select
+        student_no,
+        division
+    from active_students_of_year($year, $division, $active_statuses)
+)
+"""
+
+# pipeline_selected_not_passed: the latest roster row of the year (diverse_students_over_cap,
+# receipt_disputes and receipts_by_class took some of these columns the same way)
+OLD_LATEST_ROWS = """
+select
+    student_no,
+    arg_max(name, semester) as name,
+    arg_max(department, semester) as department,
+    arg_max(class_name, semester) as class_name,
+    arg_max_null(seat_no, semester) as seat_no
+from students
+where school_year = $year
+group by student_no
+"""
+
+# retention_cohort_students and retention_cohort_aggregates: the latest row over every year
+OLD_LATEST_DIVISION = """
+select
+    student_no,
+    arg_max(division, school_year * 10 + semester) as division
+from students
+group by student_no
+"""
+
+# receipt_disputes: A(Y) with the name and class of the latest row of the year
+OLD_ACTIVE_YEAR_ROWS = (
+    "with"
+    + OLD_ACTIVE_STUDENTS_OF_YEAR
+    + """,
+student_rows as (
+    select
+        student_no,
+        arg_max(class_name, semester) as class_name,
+        arg_max(name, semester) as student_name
+    from students
+    where school_year = $year
+    group by student_no
+)
+
+select
+    active_students.student_no,
+    active_students.division,
+    student_rows.class_name,
+    student_rows.student_name
+from active_students
+left join student_rows
+    on student_rows.student_no = active_students.student_no
+"""
+)
+
+# diverse_students_over_cap (metrics_year_diverse counted the uploads alone the same way)
+OLD_DIVERSE_PER_STUDENT = (
+    """
+with year_diverse as (
+    select
+        student_no,
+        selected
+    from diverse
+    where school_year = $year
+),
+"""
+    + OLD_ACTIVE_STUDENTS_OF_YEAR
+    + """
+select
+    year_diverse.student_no,
+    count(*) as uploaded_count,
+    count(*) filter (where year_diverse.selected) as selected_count
+from year_diverse
+inner join active_students
+    on active_students.student_no = year_diverse.student_no
+group by year_diverse.student_no
+"""
+)
+
+# metrics_year_selection up to its counts per student (pipeline_students counted them too)
+OLD_SELECTION_PER_STUDENT = (
+    """
+with selected_outcomes as (
+    select
+        student_no,
+        cert_status
+    from outcomes
+    where school_year = $year
+      and selected
+),
+
+selected_diverse as (
+    select student_no
+    from diverse
+    where school_year = $year
+      and selected
+),
+"""
+    + OLD_ACTIVE_STUDENTS_OF_YEAR
+    + """,
+outcomes_per_student as (
+    select
+        selected_outcomes.student_no,
+        count(*) as selected_count,
+        count(*) filter (where selected_outcomes.cert_status <> '通過') as not_passed_count
+    from selected_outcomes
+    inner join active_students
+        on active_students.student_no = selected_outcomes.student_no
+    group by selected_outcomes.student_no
+),
+
+diverse_per_student as (
+    select
+        selected_diverse.student_no,
+        count(*) as selected_count
+    from selected_diverse
+    inner join active_students
+        on active_students.student_no = selected_diverse.student_no
+    group by selected_diverse.student_no
+)
+
+select
+    coalesce(outcomes_per_student.student_no, diverse_per_student.student_no) as student_no,
+    coalesce(outcomes_per_student.selected_count, 0) as outcomes_selected_count,
+    coalesce(outcomes_per_student.not_passed_count, 0) as selected_not_passed_count,
+    coalesce(diverse_per_student.selected_count, 0) as diverse_selected_count
+from outcomes_per_student
+full outer join diverse_per_student
+    on diverse_per_student.student_no = outcomes_per_student.student_no
+"""
+)
+
+# receipts_by_class up to its counts per class
+OLD_RECEIPTS_PER_CLASS = (
+    "with"
+    + OLD_ACTIVE_STUDENTS_OF_YEAR
+    + """,
+student_classes as (
+    select
+        student_no,
+        arg_max(class_name, semester) as class_name
+    from students
+    where school_year = $year
+    group by student_no
+),
+
+counted_receipts as (
+    select
+        receipts.roster,
+        active_students.division,
+        student_classes.class_name,
+        receipts.status,
+        receipts.notice_method
+    from receipts
+    inner join active_students
+        on active_students.student_no = receipts.student_no
+    left join student_classes
+        on student_classes.student_no = receipts.student_no
+    where receipts.school_year = $year
+)
+
+select
+    roster,
+    division,
+    class_name,
+    count(*) as listed_count,
+    count(*) filter (where status = '已確認') as confirmed_count,
+    count(*) filter (where status = '回報錯誤') as reported_count,
+    count(*) filter (where status = '未確認') as unconfirmed_count,
+    count(*) filter (where notice_method = '紙本郵寄') as paper_mail_count
+from counted_receipts
+group by
+    roster,
+    division,
+    class_name
+"""
+)
+
+# metrics_year_receipts up to its counts per 名冊別
+OLD_RECEIPTS_PER_ROSTER = (
+    """
+with answer_limit as (
+    select arg_max(value, effective_from_year) as max_days
+    from rules
+    where key = 'dispute_answer_max_days'
+      and effective_from_year <= $year
+),
+"""
+    + OLD_ACTIVE_STUDENTS_OF_YEAR
+    + """,
+counted_receipts as (
+    select
+        receipts.roster,
+        receipts.status,
+        receipts.notice_method,
+        receipts.status = '回報錯誤'
+        and receipts.answered_at <= receipts.confirmed_at + answer_limit.max_days * interval 1 day
+            as answered_within_limit
+    from receipts
+    inner join active_students
+        on active_students.student_no = receipts.student_no
+    cross join answer_limit
+    where receipts.school_year = $year
+)
+
+select
+    roster,
+    count(*) as listed_count,
+    count(*) filter (where status = '已確認') as confirmed_count,
+    count(*) filter (where status = '回報錯誤') as reported_count,
+    count(*) filter (where status = '未確認') as unconfirmed_count,
+    count(*) filter (where answered_within_limit) as answered_within_limit_count,
+    count(*) filter (where notice_method = '紙本郵寄') as paper_mail_count
+from counted_receipts
+group by roster
+"""
+)
+
 # --- what replaces it --------------------------------------------------------------------
 
 NEW_OUTCOMES = """
@@ -452,6 +674,7 @@ cross join (select distinct key from rules) as keys
 where rule_in_force(keys.key, years.school_year) is not null
 """
 
+YEAR_PARAMS = [{"year": y, "division": d, "active_statuses": STATUSES} for y in YEARS for d in DIVISIONS]
 RULE_KEYS = ("outcome_upload_cap_per_semester", "diverse_selection_cap_per_year", "commendation_on_time_rate")
 RULE_YEARS = (107, 108, 112, 113, 114, 115)
 
@@ -516,6 +739,51 @@ from judged_outcomes
         " from counselling_of_active_students($year, $semester, $division, $active_statuses)",
         semester_params(),
         id="counselling_of_active_students",
+    ),
+    pytest.param(
+        OLD_LATEST_ROWS,
+        "select student_no, name, department, class_name, seat_no from latest_roster_rows($year)",
+        [{"year": y} for y in YEARS],
+        id="latest_roster_rows(year)",
+    ),
+    pytest.param(
+        OLD_LATEST_DIVISION,
+        "select student_no, division from latest_roster_rows(null)",
+        [{}],
+        id="latest_roster_rows",
+    ),
+    pytest.param(
+        OLD_ACTIVE_YEAR_ROWS,
+        "select student_no, division, class_name, name"
+        " from active_latest_rows_of_year($year, $division, $active_statuses)",
+        YEAR_PARAMS,
+        id="active_latest_rows_of_year",
+    ),
+    pytest.param(
+        OLD_DIVERSE_PER_STUDENT,
+        "select * from diverse_counts_per_student($year, $division, $active_statuses)",
+        YEAR_PARAMS,
+        id="diverse_counts_per_student",
+    ),
+    pytest.param(
+        OLD_SELECTION_PER_STUDENT,
+        "select * from selection_counts_per_student($year, $division, $active_statuses)",
+        YEAR_PARAMS,
+        id="selection_counts_per_student",
+    ),
+    pytest.param(
+        OLD_RECEIPTS_PER_CLASS,
+        "select * exclude (answered_within_limit_count)"
+        " from receipt_counts_by_class($year, $division, $active_statuses)",
+        YEAR_PARAMS,
+        id="receipt_counts_by_class",
+    ),
+    pytest.param(
+        OLD_RECEIPTS_PER_ROSTER,
+        "select roster, sum(columns(* exclude (roster, division, class_name)))::bigint"
+        " from receipt_counts_by_class($year, $division, $active_statuses) group by roster",
+        YEAR_PARAMS,
+        id="receipt_counts_by_class+dispute_answer_due(per roster)",
     ),
 ]
 
@@ -620,3 +888,37 @@ def test_rule_in_force_is_the_latest_row_effective_by_the_year(con: Con) -> None
         for key in RULE_KEYS:
             params = {"key": key, "year": y}
             assert rows(con, NEW_RULE_VALUE, params) == rows(con, OLD_RULE_VALUE, params)
+
+
+def test_latest_roster_rows_follow_the_last_semester_even_into_a_missing_seat(con: Con) -> None:
+    """A student who moves to another 部別 and 班級 in semester 2 and has no 座號 there is that
+    row in the year; over every year, the row of the last 學年度."""
+    school_fixture.student(con, "S01", 113, 1, class_name="機一甲", seat_no=5)
+    school_fixture.student(con, "S01", 113, 2, division="進修部", class_name="進機一")
+    school_fixture.student(con, "S01", 114, 1, class_name="機二甲", seat_no=7, grade=2)
+    school_fixture.student(con, "S02", 113, 1, class_name="機一乙", seat_no=3)
+    sql = (
+        "select student_no, school_year, semester, division, class_name, seat_no from latest_roster_rows($y)"
+    )
+    assert rows(con, sql, {"y": 113}) == [
+        ("S01", 113, 2, "進修部", "進機一", None),
+        ("S02", 113, 1, "日間部", "機一乙", 3),
+    ]
+    assert rows(con, sql, {"y": None}) == [
+        ("S01", 114, 1, "日間部", "機二甲", 7),
+        ("S02", 113, 1, "日間部", "機一乙", 3),
+    ]
+    for params in ({"year": 113}, {"year": 114}):
+        assert rows(con, OLD_LATEST_ROWS, params) == rows(
+            con,
+            "select student_no, name, department, class_name, seat_no from latest_roster_rows($year)",
+            params,
+        )
+
+
+def test_dispute_answer_due_is_the_limit_in_days_after_the_report(con: Con) -> None:
+    got = con.execute(
+        "select dispute_answer_due(timestamp '2025-09-01 10:00:00', 3),"
+        " dispute_answer_due(cast(null as timestamp), 3)"
+    ).fetchall()
+    assert got == [(datetime(2025, 9, 4, 10, 0), None)]
