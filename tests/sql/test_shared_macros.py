@@ -1,5 +1,5 @@
-"""The macros of migration 010 (one rule each, shared by the queries) return what the SQL they
-replaced returned.
+"""The macros of migrations 010 and 011 (one rule each, shared by the queries) return what the SQL
+they replaced returned.
 
 Each OLD_* text below is SQL that queries in queries/ spelled out before 010, copied as it stood
 (CTEs a query no longer has, and a final select naming what the macro now gives); beside it, the
