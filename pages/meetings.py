@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth
+from dashboard.formatting import roc_datetime
 from dashboard.records import meetings
 from ui import meeting_form, meeting_panels, meeting_state, state
 from ui.common import excel_download, url_select
@@ -160,7 +161,7 @@ def _history(m: meetings.Meeting) -> None:
         frame = pd.DataFrame(
             [
                 {
-                    "時間": f"{e['done_at']:%Y-%m-%d %H:%M}",
+                    "時間": roc_datetime(e["done_at"]),
                     "動作": e["action"],
                     "版本": e["version"],
                     "帳號": e["done_by"],
@@ -193,13 +194,13 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
         when = (
             ""
             if stored.updated_at is None
-            else f"，最後由 {stored.updated_by_name} 於 {stored.updated_at:%Y-%m-%d %H:%M} 修改"
+            else f"，最後由 {stored.updated_by_name} 於 {roc_datetime(stored.updated_at)} 修改"
         )
         st.caption(f"狀態：{stored.status} · 第 {stored.version} 版{when}")
         _exports(stored)
         if stored.locked:
             st.info(
-                f"已由 {stored.confirmed_by_name} 於 {stored.confirmed_at:%Y-%m-%d %H:%M} 確認並鎖定。",
+                f"已由 {stored.confirmed_by_name} 於 {roc_datetime(stored.confirmed_at)} 確認並鎖定。",
                 icon=":material/lock:",
             )
         _confirm_and_unlock(user, stored)

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth, exports
+from dashboard.formatting import roc_datetime
 from dashboard.measures import metrics, targets, trends
 from ui import state
 from ui.common import (
@@ -169,7 +170,7 @@ def _targets_frame(rows: list[targets.Target], year: int, division: str | None) 
                 "適用範圍": "" if found is None else SCOPE_LABELS[found.division],
                 "生效學年度": "" if found is None else str(found.effective_from_year),
                 "設定者": "" if found is None else found.set_by,
-                "設定時間": "" if found is None else f"{found.set_at:%Y-%m-%d %H:%M}",
+                "設定時間": "—" if found is None else roc_datetime(found.set_at),
                 "說明": "儀表板建議值（非法規規定）" if suggested else "",
             }
         )
@@ -189,7 +190,7 @@ def _history_frame(rows: list[targets.Target]) -> pd.DataFrame:
             "生效學年度": [r.effective_from_year for r in rows],
             "目標值": [percent(r.target) for r in rows],
             "設定者": [r.set_by for r in rows],
-            "設定時間": [f"{r.set_at:%Y-%m-%d %H:%M}" for r in rows],
+            "設定時間": [roc_datetime(r.set_at) for r in rows],
         }
     )
 
