@@ -1,7 +1,7 @@
 """Values as people at the school read them: 民國 dates, counts with separators, — for empty.
 
-The one place these forms are written; pages, tables, exports and messages call it. Must not
-import streamlit.
+The one place these forms are written; pages, tables, exports and messages call it. Headless:
+no Streamlit here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Reading meetings back: one stored meeting as a Meeting (load) and its editable copy
 (as_draft), the list of meetings with their counts, a meeting's event log, and the blank draft
 of a new meeting (the roster's holders, the next 會次, the open resolutions it reports on).
-meetings.py re-exports these; it is the module callers use. This module only reads and must not
-import streamlit.
+meetings.py re-exports these; it is the module callers use. This module only reads, and
+it is headless (no Streamlit).
 """
 
 from __future__ import annotations
