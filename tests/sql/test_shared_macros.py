@@ -1,4 +1,4 @@
-"""The macros of migrations 010 to 012 (one rule each, shared by the queries) return what the SQL
+"""The macros of migrations 010 to 013 (one rule each, shared by the queries) return what the SQL
 they replaced returned.
 
 Each OLD_* text below is SQL that queries in queries/ spelled out before 010, copied as it stood
@@ -647,6 +647,23 @@ where meetings.held_on >= semester_bounds.first_day
   and meetings.held_on < semester_bounds.day_after_last
 """
 
+# retention_cohort_aggregates (retention_cohort_students joined the same two)
+OLD_COHORT_STUDENTS = """
+with cohort as (
+    select student_no
+    from graduated_students()
+    where graduation_year = $year
+)
+
+select
+    students.student_no,
+    arg_max(students.division, students.school_year * 10 + students.semester) as division
+from students
+inner join cohort
+    on cohort.student_no = students.student_no
+group by students.student_no
+"""
+
 # --- what replaces it --------------------------------------------------------------------
 
 NEW_OUTCOMES = """
@@ -831,6 +848,12 @@ from judged_outcomes
         " where meetings.held_on between d.first_day and d.last_day",
         [{"year": y, "semester": s} for y in (113, 114, 115) for s in (1, 2)],
         id="semester_days(meetings)",
+    ),
+    pytest.param(
+        OLD_COHORT_STUDENTS,
+        "select student_no, division from graduate_cohort($year)",
+        [{"year": y} for y in (112, *YEARS)],
+        id="graduate_cohort",
     ),
 ]
 
