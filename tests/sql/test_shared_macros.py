@@ -32,11 +32,8 @@ YEARS = (113, 114, 115)
 @pytest.fixture(scope="module")
 def demo(demo_db_template: Path) -> Iterator[Con]:
     """The demo school, read only (every reference here is a select)."""
-    c = duckdb.connect(str(demo_db_template), read_only=True)
-    try:
+    with duckdb.connect(str(demo_db_template), read_only=True) as c:
         yield c
-    finally:
-        c.close()
 
 
 def rows(con: Con, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
