@@ -2,7 +2,7 @@
 -- params: $year INTEGER
 -- returns: one row per filled seat, by seat_no: seat_no, person_name, staff_code, start_date,
 --          end_date, updated_by, updated_at
-with members as (
+with final as (
     select
         seat_no,
         person_name,
@@ -13,18 +13,6 @@ with members as (
         updated_at
     from committee_members
     where school_year = $year
-),
-
-final as (
-    select
-        seat_no,
-        person_name,
-        staff_code,
-        start_date,
-        end_date,
-        updated_by,
-        updated_at
-    from members
     order by seat_no
 )
 

@@ -11,19 +11,7 @@
 --          previous_status, active_in_semester, active_in_year, outcomes_counted,
 --          outcomes_left_out, diverse_counted, diverse_left_out, receipts_counted,
 --          receipts_left_out
-with semester_window as (
-    select
-        case when $semester = 1
-            then make_date($year + 1911, 8, 1)
-            else make_date($year + 1912, 2, 1)
-        end as starts_on,
-        case when $semester = 1
-            then make_date($year + 1912, 1, 31)
-            else make_date($year + 1912, 7, 31)
-        end as ends_on
-),
-
-roster as (
+with roster as (
     select
         student_no,
         name,
@@ -43,9 +31,9 @@ roster as (
 changed as (
     select roster.*
     from roster
-    cross join semester_window
+    cross join semester_days($year, $semester) as semester_window
     where roster.status <> '在學'
-       or roster.status_changed_on between semester_window.starts_on and semester_window.ends_on
+       or roster.status_changed_on between semester_window.first_day and semester_window.last_day
 ),
 
 -- the student's row of the semester before (113-1 -> 112-2, 113-2 -> 113-1)
@@ -122,18 +110,7 @@ flagged as (
 
 final as (
     select
-        student_no,
-        name,
-        division,
-        department,
-        grade,
-        class_name,
-        status,
-        status_changed_on,
-        graduation_year,
-        previous_status,
-        active_in_semester,
-        active_in_year,
+        * exclude (outcome_rows, diverse_rows, receipt_rows),
         case when active_in_semester then outcome_rows else 0 end as outcomes_counted,
         case when active_in_semester then 0 else outcome_rows end as outcomes_left_out,
         case when active_in_year then diverse_rows else 0 end as diverse_counted,

@@ -1,7 +1,7 @@
 -- purpose: who created, changed, confirmed and unlocked a meeting's minutes, and why
 -- params: $meeting_id INTEGER
 -- returns: one row per action, oldest first: action, version, reason, done_by, done_at
-with logged as (
+with final as (
     select
         action,
         version,
@@ -10,16 +10,6 @@ with logged as (
         done_at
     from meeting_events
     where meeting_id = $meeting_id
-),
-
-final as (
-    select
-        action,
-        version,
-        reason,
-        done_by,
-        done_at
-    from logged
     order by
         done_at,
         version

@@ -5,16 +5,7 @@
 --          session_label, held_on, place, status, version, present_count, item_count,
 --          resolution_count
 with chosen as (
-    select
-        meeting_id,
-        school_year,
-        semester,
-        sequence_no,
-        session_label,
-        held_on,
-        place,
-        status,
-        version
+    select *
     from meetings
     where $year::integer is null
        or school_year = $year::integer

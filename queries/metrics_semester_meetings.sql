@@ -2,24 +2,11 @@
 --          semester 2 = Feb 1 – Jul 31 of the ROC year); the group serves both 部別
 -- params: $year INTEGER, $semester INTEGER
 -- returns: one row: meeting_count
-with semester_bounds as (
-    select
-        case
-            when $semester = 1 then make_date($year + 1911, 8, 1)
-            else make_date($year + 1912, 2, 1)
-        end as first_day,
-        case
-            when $semester = 1 then make_date($year + 1912, 2, 1)
-            else make_date($year + 1912, 8, 1)
-        end as day_after_last
-),
-
-held as (
+with held as (
     select meetings.meeting_id
     from meetings
-    cross join semester_bounds
-    where meetings.held_on >= semester_bounds.first_day
-      and meetings.held_on < semester_bounds.day_after_last
+    cross join semester_days($year, $semester) as semester_window
+    where meetings.held_on between semester_window.first_day and semester_window.last_day
 ),
 
 final as (

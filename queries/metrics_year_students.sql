@@ -2,16 +2,9 @@
 --          部別 is the one on their latest semester row of the year
 -- params: $year INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row: students_active
-with active_students as (
-    select
-        student_no,
-        division
-    from active_students_of_year($year, $division, $active_statuses)
-),
-
-final as (
+with final as (
     select count(*) as students_active
-    from active_students
+    from active_students_of_year($year, $division, $active_statuses)
 )
 
 select * from final

@@ -13,36 +13,11 @@
 -- returns: one row per 未確認 receipt of a student who has left (ordered by 部別, 班級, 學號):
 --          student_no, student_name, division, class_name, leave_reason, left_on, address,
 --          school_year, semester, roster, phase_end_date
-with roster_rows as (
-    select
-        student_no,
-        school_year,
-        semester,
-        division,
-        name,
-        grade,
-        class_name,
-        status,
-        status_changed_on,
-        address,
-        row_number() over (
-            partition by student_no
-            order by school_year desc, semester desc
-        ) as recency
-    from students
-),
-
-latest_rows as (
-    select *
-    from roster_rows
-    where recency = 1
-),
-
-latest_addresses as (
+with latest_addresses as (
     select
         student_no,
         arg_max(address, school_year * 10 + semester) as address
-    from roster_rows
+    from students
     where address is not null
       and trim(address) <> ''
     group by student_no
@@ -85,7 +60,7 @@ leavers as (
             when latest_rows.status in ('轉出', '退學', '休學', '畢業') then latest_rows.status_changed_on
         end as left_on,
         latest_addresses.address
-    from latest_rows
+    from latest_roster_rows(null) as latest_rows
     cross join current_year
     left join final_grades
         on final_grades.school_year = latest_rows.school_year

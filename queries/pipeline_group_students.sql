@@ -3,22 +3,13 @@
 -- params: $year INTEGER, $semester INTEGER, $division VARCHAR (NULL = 全校), $active_statuses VARCHAR[]
 -- returns: one row per class with at least one active student, ordered by division, department,
 --          class_name: division, department, class_name, students_active
-with active_students as (
-    select
-        student_no,
-        division,
-        department,
-        class_name
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
-),
-
-per_class as (
+with per_class as (
     select
         division,
         department,
         class_name,
         count(*) as students_active
-    from active_students
+    from active_students_of_semester($year, $semester, $division, $active_statuses)
     group by
         division,
         department,
@@ -26,11 +17,7 @@ per_class as (
 ),
 
 final as (
-    select
-        division,
-        department,
-        class_name,
-        students_active
+    select *
     from per_class
     order by
         division,

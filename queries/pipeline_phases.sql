@@ -4,25 +4,15 @@
 -- params: $year INTEGER
 -- returns: one row per phase row, ordered by semester, start_date, phase, division:
 --          semester, division, phase, start_date, end_date
-with year_schedule as (
-    select
-        semester,
-        division,
-        phase,
-        start_date,
-        end_date
-    from schedule
-    where school_year = $year
-),
-
-per_phase as (
+with per_phase as (
     select
         semester,
         division,
         phase,
         min(start_date) as start_date,
         max(end_date) as end_date
-    from year_schedule
+    from schedule
+    where school_year = $year
     group by
         semester,
         division,
@@ -30,12 +20,7 @@ per_phase as (
 ),
 
 final as (
-    select
-        semester,
-        division,
-        phase,
-        start_date,
-        end_date
+    select *
     from per_phase
     order by
         semester,

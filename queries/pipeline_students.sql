@@ -11,26 +11,18 @@
 --          seat_no, student_no: student_no, name, division, department, class_name, seat_no,
 --          status, uploaded_count, submitted_count, passed_count, failed_count, pending_count,
 --          over_cap, selected_count, selected_not_passed_count
-with active_students as (
-    select
-        student_no,
-        division,
-        department,
-        class_name
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
-    where ($department is null or department = $department)
-      and ($class_name is null or class_name = $class_name)
-),
 
-roster as (
-    select
-        student_no,
-        name,
-        seat_no,
-        status
+-- A(S), each student as their whole roster row of S (姓名, 座號 and 學籍狀態 beside the 部別, 科別
+-- and 班級 of A(S))
+with active_students as (
+    select students.*
     from students
-    where school_year = $year
-      and semester = $semester
+    semi join active_students_of_semester($year, $semester, $division, $active_statuses) as active
+        on active.student_no = students.student_no
+    where students.school_year = $year
+      and students.semester = $semester
+      and ($department is null or students.department = $department)
+      and ($class_name is null or students.class_name = $class_name)
 ),
 
 upload_cap as (
@@ -50,12 +42,12 @@ selections as (
 final as (
     select
         active_students.student_no,
-        roster.name,
+        active_students.name,
         active_students.division,
         active_students.department,
         active_students.class_name,
-        roster.seat_no,
-        roster.status,
+        active_students.seat_no,
+        active_students.status,
         coalesce(semester_outcomes.uploaded_count, 0) as uploaded_count,
         coalesce(semester_outcomes.submitted_count, 0) as submitted_count,
         coalesce(semester_outcomes.passed_count, 0) as passed_count,
@@ -66,8 +58,6 @@ final as (
         + coalesce(selections.diverse_selected_count, 0) as selected_count,
         coalesce(selections.selected_not_passed_count, 0) as selected_not_passed_count
     from active_students
-    inner join roster
-        on roster.student_no = active_students.student_no
     cross join upload_cap
     left join semester_outcomes
         on semester_outcomes.student_no = active_students.student_no
@@ -77,7 +67,7 @@ final as (
         active_students.division,
         active_students.department,
         active_students.class_name,
-        roster.seat_no nulls last,
+        active_students.seat_no nulls last,
         active_students.student_no
 )
 

@@ -4,20 +4,11 @@
 -- returns: one row per 部別 with students: division, students_count, outcomes_uploaded,
 --          outcomes_passed, outcomes_selected, diverse_uploaded, diverse_selected,
 --          cadres_count, counselling_count, receipts_count
-with cohort as (
-    select student_no
-    from graduated_students()
-    where graduation_year = $year
-),
-
-cohort_students as (
+with cohort_students as (
     select
-        students.student_no,
-        arg_max(students.division, students.school_year * 10 + students.semester) as division
-    from students
-    inner join cohort
-        on cohort.student_no = students.student_no
-    group by students.student_no
+        student_no,
+        division
+    from graduate_cohort($year)
 ),
 
 outcome_counts as (

@@ -4,30 +4,12 @@
 --          the one of the student's latest roster row
 -- params: $year INTEGER (畢業學年度)
 -- returns: one row per student: student_no, division
-with graduates as (
+with final as (
     select
         student_no,
-        graduation_year
-    from graduated_students()
-),
-
-latest_division as (
-    select
-        student_no,
-        arg_max(division, school_year * 10 + semester) as division
-    from students
-    group by student_no
-),
-
-final as (
-    select
-        graduates.student_no,
-        latest_division.division
-    from graduates
-    inner join latest_division
-        on latest_division.student_no = graduates.student_no
-    where graduates.graduation_year = $year
-    order by graduates.student_no
+        division
+    from graduate_cohort($year)
+    order by student_no
 )
 
 select * from final

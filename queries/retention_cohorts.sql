@@ -5,18 +5,11 @@
 -- params: none
 -- returns: one row per 畢業學年度, newest last: graduation_year, students_count,
 --          purged_students_count, last_purged_at
-with graduates as (
-    select
-        student_no,
-        graduation_year
-    from graduated_students()
-),
-
-live as (
+with live as (
     select
         graduation_year,
         count(*) as students_count
-    from graduates
+    from graduated_students()
     group by graduation_year
 ),
 

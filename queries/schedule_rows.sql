@@ -5,7 +5,7 @@
 -- returns: one row per stored schedule row, general rows first, then by start date (the
 --          callers put phases in the regulation's order): division, phase, start_date, end_date,
 --          self_check_date, unit, entered_by, entered_at, import_id
-with semester_schedule as (
+with final as (
     select
         division,
         phase,
@@ -19,20 +19,6 @@ with semester_schedule as (
     from schedule
     where school_year = $year
       and semester = $semester
-),
-
-final as (
-    select
-        division,
-        phase,
-        start_date,
-        end_date,
-        self_check_date,
-        unit,
-        entered_by,
-        entered_at,
-        import_id
-    from semester_schedule
     order by
         division nulls first,
         start_date,

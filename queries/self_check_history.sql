@@ -4,7 +4,7 @@
 --         divisions), $phase VARCHAR
 -- returns: one row per recorded check, newest first: result, note, figures (JSON text),
 --          figures_as_of, recorded_by, recorded_at
-with phase_checks as (
+with final as (
     select
         result,
         note,
@@ -17,17 +17,6 @@ with phase_checks as (
       and semester = $semester
       and division is not distinct from $division
       and phase = $phase
-),
-
-final as (
-    select
-        result,
-        note,
-        figures,
-        figures_as_of,
-        recorded_by,
-        recorded_at
-    from phase_checks
     order by recorded_at desc
 )
 

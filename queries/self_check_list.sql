@@ -38,26 +38,6 @@ division_rows as (
         phase
 ),
 
-ranked_checks as (
-    select
-        school_year,
-        semester,
-        division,
-        phase,
-        result,
-        note,
-        figures,
-        figures_as_of,
-        recorded_by,
-        recorded_at,
-        row_number() over (
-            partition by school_year, semester, division, phase
-            order by recorded_at desc
-        ) as recency,
-        count(*) over (partition by school_year, semester, division, phase) as record_count
-    from self_checks
-),
-
 latest_checks as (
     select
         school_year,
@@ -70,9 +50,12 @@ latest_checks as (
         figures_as_of,
         recorded_by,
         recorded_at,
-        record_count
-    from ranked_checks
-    where recency = 1
+        count(*) over (partition by school_year, semester, division, phase) as record_count
+    from self_checks
+    qualify row_number() over (
+        partition by school_year, semester, division, phase
+        order by recorded_at desc
+    ) = 1
 ),
 
 final as (

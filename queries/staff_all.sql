@@ -1,7 +1,7 @@
 -- purpose: everyone on 教職員名冊 whatever their status, to check a code typed into a form
 -- params: none
 -- returns: one row per staff member, by code: staff_code, name, unit, title, employment_status
-with everyone as (
+with final as (
     select
         staff_code,
         name,
@@ -9,16 +9,6 @@ with everyone as (
         title,
         employment_status
     from staff
-),
-
-final as (
-    select
-        staff_code,
-        name,
-        unit,
-        title,
-        employment_status
-    from everyone
     order by staff_code
 )
 

@@ -3,7 +3,7 @@
 -- params: none
 -- returns: one row per metric, 部別 and effective year, by metric then year: metric, division,
 --          target, effective_from_year, set_by, set_at
-with stored_targets as (
+with final as (
     select
         metric,
         division,
@@ -12,17 +12,6 @@ with stored_targets as (
         set_by,
         set_at
     from targets
-),
-
-final as (
-    select
-        metric,
-        division,
-        target,
-        effective_from_year,
-        set_by,
-        set_at
-    from stored_targets
     order by
         metric,
         effective_from_year,

@@ -2,19 +2,28 @@
 -- params: none
 -- returns: one row per orphan record (category orphan_student): category, kind, school_year, semester, student_no, staff_code,
 --          record_key, file_name, source_row, message
-with roster as (
+
+-- The roster a row is checked against: a per-semester row (學期 1 or 2) that of its semester, a
+-- per-year row (學期 0 or empty, scope 0) those of either semester of its 學年度.
+with roster_scopes as (
     select distinct
         school_year,
-        semester,
+        semester as scope_semester,
+        student_no
+    from students
+    union
+    select distinct
+        school_year,
+        0,
         student_no
     from students
 ),
 
-roster_terms as (
+imported_scopes as (
     select distinct
         school_year,
-        semester
-    from students
+        scope_semester
+    from roster_scopes
 ),
 
 records as (
@@ -74,46 +83,23 @@ records as (
     from receipts
 ),
 
-per_semester as (
-    select r.*
-    from records as r
-    where r.semester in (1, 2)
-      and exists (
-          select 1
-          from roster_terms as t
-          where t.school_year = r.school_year
-            and t.semester = r.semester
-      )
-      and not exists (
-          select 1
-          from roster as s
-          where s.school_year = r.school_year
-            and s.semester = r.semester
-            and s.student_no = r.student_no
-      )
-),
-
-per_year as (
-    select r.*
-    from records as r
-    where coalesce(r.semester, 0) = 0
-      and exists (
-          select 1
-          from roster_terms as t
-          where t.school_year = r.school_year
-      )
-      and not exists (
-          select 1
-          from roster as s
-          where s.school_year = r.school_year
-            and s.student_no = r.student_no
-      )
-),
-
 orphans as (
-    select * from per_semester
-    union all
-    select * from per_year
+    select r.*
+    from records as r
+    where coalesce(r.semester, 0) in (0, 1, 2)
+      and exists (
+          select 1
+          from imported_scopes as t
+          where t.school_year = r.school_year
+            and t.scope_semester = coalesce(r.semester, 0)
+      )
+      and not exists (
+          select 1
+          from roster_scopes as s
+          where s.school_year = r.school_year
+            and s.scope_semester = coalesce(r.semester, 0)
+            and s.student_no = r.student_no
+      )
 ),
 
 final as (

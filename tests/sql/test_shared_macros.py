@@ -1,4 +1,4 @@
-"""The macros of migrations 010 and 011 (one rule each, shared by the queries) return what the SQL
+"""The macros of migrations 010 to 013 (one rule each, shared by the queries) return what the SQL
 they replaced returned.
 
 Each OLD_* text below is SQL that queries in queries/ spelled out before 010, copied as it stood
@@ -32,11 +32,8 @@ YEARS = (113, 114, 115)
 @pytest.fixture(scope="module")
 def demo(demo_db_template: Path) -> Iterator[Con]:
     """The demo school, read only (every reference here is a select)."""
-    c = duckdb.connect(str(demo_db_template), read_only=True)
-    try:
+    with duckdb.connect(str(demo_db_template), read_only=True) as c:
         yield c
-    finally:
-        c.close()
 
 
 def rows(con: Con, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -613,6 +610,57 @@ group by roster
 """
 )
 
+# enrolment_changes: the days of a semester (metrics_semester_meetings bounded it the same way,
+# with the day after the last)
+OLD_SEMESTER_WINDOW = """
+select
+    case when $semester = 1
+        then make_date($year + 1911, 8, 1)
+        else make_date($year + 1912, 2, 1)
+    end as starts_on,
+    case when $semester = 1
+        then make_date($year + 1912, 1, 31)
+        else make_date($year + 1912, 7, 31)
+    end as ends_on
+"""
+
+OLD_SEMESTER_MEETINGS = """
+with semester_bounds as (
+    select
+        case
+            when $semester = 1 then make_date($year + 1911, 8, 1)
+            else make_date($year + 1912, 2, 1)
+        end as first_day,
+        case
+            when $semester = 1 then make_date($year + 1912, 2, 1)
+            else make_date($year + 1912, 8, 1)
+        end as day_after_last
+)
+
+select meetings.meeting_id
+from meetings
+cross join semester_bounds
+where meetings.held_on >= semester_bounds.first_day
+  and meetings.held_on < semester_bounds.day_after_last
+"""
+
+# retention_cohort_aggregates (retention_cohort_students joined the same two)
+OLD_COHORT_STUDENTS = """
+with cohort as (
+    select student_no
+    from graduated_students()
+    where graduation_year = $year
+)
+
+select
+    students.student_no,
+    arg_max(students.division, students.school_year * 10 + students.semester) as division
+from students
+inner join cohort
+    on cohort.student_no = students.student_no
+group by students.student_no
+"""
+
 # --- what replaces it --------------------------------------------------------------------
 
 NEW_OUTCOMES = """
@@ -785,6 +833,25 @@ from judged_outcomes
         YEAR_PARAMS,
         id="receipt_counts_by_class+dispute_answer_due(per roster)",
     ),
+    pytest.param(
+        OLD_SEMESTER_WINDOW,
+        "select first_day, last_day from semester_days($year, $semester)",
+        [{"year": y, "semester": s} for y in (112, 113, 114) for s in (1, 2)],
+        id="semester_days",
+    ),
+    pytest.param(
+        OLD_SEMESTER_MEETINGS,
+        "select meetings.meeting_id from meetings cross join semester_days($year, $semester) as d"
+        " where meetings.held_on between d.first_day and d.last_day",
+        [{"year": y, "semester": s} for y in (113, 114, 115) for s in (1, 2)],
+        id="semester_days(meetings)",
+    ),
+    pytest.param(
+        OLD_COHORT_STUDENTS,
+        "select student_no, division from graduate_cohort($year)",
+        [{"year": y} for y in (112, *YEARS)],
+        id="graduate_cohort",
+    ),
 ]
 
 
@@ -922,3 +989,10 @@ def test_dispute_answer_due_is_the_limit_in_days_after_the_report(con: Con) -> N
         " dispute_answer_due(cast(null as timestamp), 3)"
     ).fetchall()
     assert got == [(datetime(2025, 9, 4, 10, 0), None)]
+
+
+def test_semester_days_run_from_august_and_from_february(con: Con) -> None:
+    got = con.execute(
+        "select * from semester_days(113, 1) union all select * from semester_days(113, 2)"
+    ).fetchall()
+    assert got == [(date(2024, 8, 1), date(2025, 1, 31)), (date(2025, 2, 1), date(2025, 7, 31))]
