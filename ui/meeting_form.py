@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.measures import targets
 from dashboard.records import committee, meetings
 from ui import state
-from ui.meeting_state import NO_METRIC, SS, SS_FRAMES, _add_item, _refresh_follow_ups, keep_shadow
+from ui.meeting_state import NO_METRIC, SS, _add_item, _refresh_follow_ups, frames, keep_shadow
 
 # --- rendering ----------------------------------------------------------------------------
 
@@ -76,7 +76,8 @@ def _item_block(index: int, uid: int, problems: dict[str, str], year: int) -> No
 
 def render_form(problems: dict[str, str]) -> None:
     """Every field of the record, with `problems` shown under their fields."""
-    SS_FRAMES.clear()
+    edited = frames()
+    edited.clear()
     year = int(SS["mt_year"])
     head = st.columns([1, 1, 2])
     head[0].selectbox("學期", [1, 2], key="mt_semester", format_func=lambda s: f"{year} 學年度第 {s} 學期")
@@ -113,7 +114,7 @@ def render_form(problems: dict[str, str]) -> None:
             "代理人": st.column_config.TextColumn("代理人", help="出席情形為「代理」時填寫"),
         },
     )
-    SS_FRAMES["mt_att_base"] = att
+    edited["mt_att_base"] = att
     present = int(att["出席情形"].isin(list(meetings.PRESENT)).sum())
     q = meetings.quorum(state.connection(), year, [meetings.Attendance(0, "", "出席")] * present)
     if q.met:
@@ -129,7 +130,7 @@ def render_form(problems: dict[str, str]) -> None:
     _problem(problems, "attendance")
     _problems_starting(problems, "attendance.")
     st.markdown("**列席人員**")
-    SS_FRAMES["mt_guest_base"] = st.data_editor(
+    edited["mt_guest_base"] = st.data_editor(
         SS["mt_guest_base"], key="mte_guest", hide_index=True, num_rows="dynamic", width="stretch"
     )
     _problems_starting(problems, "guests.")
@@ -138,7 +139,7 @@ def render_form(problems: dict[str, str]) -> None:
     if SS["mt_fu_base"].empty:
         st.caption("沒有以前會議尚未完成的決議。")
     else:
-        SS_FRAMES["mt_fu_base"] = st.data_editor(
+        edited["mt_fu_base"] = st.data_editor(
             SS["mt_fu_base"],
             key="mte_fu",
             hide_index=True,
@@ -149,7 +150,6 @@ def render_form(problems: dict[str, str]) -> None:
                 "執行情形": st.column_config.SelectboxColumn(
                     "執行情形", options=meetings.STATUSES, required=True
                 ),
-                "執行期限": st.column_config.DateColumn("執行期限", format="YYYY-MM-DD"),
             },
         )
         _problems_starting(problems, "follow_ups.")

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard.formatting import roc_date
 from dashboard.measures import metrics, targets
 from dashboard.records import meetings, resolutions
 from ui import state
@@ -129,7 +130,7 @@ def tracker_frame(rows: list[resolutions.Resolution], today: date) -> pd.DataFra
                 "案由": r.title,
                 "決議": r.decision,
                 "負責單位": r.owner_unit,
-                "執行期限": "" if r.due_date is None else f"{r.due_date}",
+                "執行期限": roc_date(r.due_date),
                 "執行情形": r.status,
                 "逾期": "逾期" if r.overdue(today) else "",
                 "說明": r.note,

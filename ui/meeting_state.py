@@ -17,11 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth
+from dashboard.formatting import roc_date
 from dashboard.records import committee, meetings, resolutions
 from ui import state
 
 SS = st.session_state
 SHADOW = "mt__shadow"  # not a widget key: survives Streamlit's clean-up of unrendered widgets
+FRAMES = "mtf_frames"  # not a form value: the tables the data editors return this run
 NO_METRIC = ""
 
 
@@ -96,7 +98,7 @@ def _follow_up_frame(follow_ups: list[meetings.FollowUp]) -> pd.DataFrame:
                 "案由": r.title,
                 "決議": r.decision,
                 "負責單位": r.owner_unit,
-                "執行期限": r.due_date,
+                "執行期限": roc_date(r.due_date),
                 "執行情形": f.status,
                 "說明": f.note,
             }
@@ -112,7 +114,7 @@ def _refresh_follow_ups() -> None:
     day = SS.get("mt_held_on")
     if day is None or day == SS.get("mt_fu_day"):
         return
-    current = SS_FRAMES.get("mt_fu_base", SS["mt_fu_base"])
+    current = frames().get("mt_fu_base", SS["mt_fu_base"])
     kept = {int(r["item_id"]): (r["執行情形"], r["說明"]) for r in current.to_dict("records")}
     open_ones = resolutions.open_before(state.connection(), day, exclude_meeting=SS.get("mt_meeting_id"))
     follow_ups = [meetings.FollowUp(r.item_id, *kept.get(r.item_id, (r.status, r.note))) for r in open_ones]
@@ -149,6 +151,7 @@ def ensure_loaded(marker: tuple[Any, int], load: Any) -> None:
     save is refused instead and the user chooses to reload."""
     loaded = SS.get("mt_loaded")
     if loaded is not None and loaded[0] == marker[0] and "mt_place" in SS:
+        _values_again()
         return  # the same meeting, whatever version the database has now: keep the input
     shadow = SS.get(SHADOW)
     if shadow is not None and shadow.get("mt_loaded", (None,))[0] == marker[0]:
@@ -158,16 +161,41 @@ def ensure_loaded(marker: tuple[Any, int], load: Any) -> None:
     load_into_state(load(), marker)
 
 
+def _form_keys() -> list[str]:
+    """The form's values: mt_* keys (buttons are mtb_*, tables mte_*, the shadow is apart)."""
+    return [k for k in SS if isinstance(k, str) and k.startswith("mt_") and k != SHADOW]
+
+
+def _values_again() -> None:
+    """Set every form value again before the widgets are drawn.
+
+    Streamlit sends a value set through session state to the browser only in the run that set
+    it. When that run is cut short (a click or Enter while the page is still drawing, which a
+    busy server makes likely), the browser later mounts the widget empty and sends the empty
+    value back: a loaded record lost its 案由, 決議 and 工作事項 so. Setting each value again
+    every run (Streamlit's own idiom for keeping widget state) makes every run carry them.
+    """
+    for key in _form_keys():
+        SS[key] = SS[key]
+
+
 def keep_shadow() -> None:
-    """Copy the form's values (mt_* keys; buttons are mtb_*, tables mte_*) and this run's
-    edited tables, so ensure_loaded can bring them back."""
-    shadow = {k: SS[k] for k in SS if isinstance(k, str) and k.startswith("mt_")}
-    shadow.update(SS_FRAMES)
+    """Copy the form's values and this run's edited tables, so ensure_loaded can bring them
+    back."""
+    shadow = {k: SS[k] for k in _form_keys()}
+    shadow.update(frames())
     SS[SHADOW] = shadow
 
 
-# This run's edited tables, by the base key they replace when the form is restored.
-SS_FRAMES: dict[str, pd.DataFrame] = {}
+def frames() -> dict[str, pd.DataFrame]:
+    """This run's edited tables, by the base key they replace when the form is restored.
+
+    In session state, not in the module: a module-level dict is shared by every signed-in
+    user, so one editor's attendance could be saved into another editor's meeting."""
+    held = SS.get(FRAMES)
+    if not isinstance(held, dict):
+        held = SS[FRAMES] = {}
+    return held
 
 
 def _int_or_problem(text: str, key: str, label: str, problems: dict[str, str]) -> int | None:
@@ -227,9 +255,9 @@ def _text(value: Any) -> str:
 def draft_from_state(problems: dict[str, str]) -> meetings.MeetingDraft:
     """The draft the widgets hold now; page-level parse problems are added to `problems`."""
     year = int(SS["mt_year"])
-    att = SS_FRAMES.get("mt_att_base", SS["mt_att_base"])
-    guests = SS_FRAMES.get("mt_guest_base", SS["mt_guest_base"])
-    follow = SS_FRAMES.get("mt_fu_base", SS["mt_fu_base"])
+    att = frames().get("mt_att_base", SS["mt_att_base"])
+    guests = frames().get("mt_guest_base", SS["mt_guest_base"])
+    follow = frames().get("mt_fu_base", SS["mt_fu_base"])
     start, end = SS.get("mt_start"), SS.get("mt_end")
     return meetings.MeetingDraft(
         school_year=year,

@@ -28,9 +28,24 @@ def _type(page: Any, key: str, text: str, area: bool = False) -> None:
     idle(page)
 
 
+def _wait_value(page: Any, key: str, value: str) -> None:
+    """Every input drawn for widget `key` holds `value` (a rerun may briefly draw two)."""
+    page.wait_for_function(
+        "([k, v]) => { const boxes = [...document.querySelectorAll(`.st-key-${k} input`)];"
+        " return boxes.length > 0 && boxes.every((b) => b.value === v); }",
+        arg=[key, value],
+        timeout=30_000,
+    )
+
+
 def _save_and_wait(page: Any, expect: str) -> None:
     page.locator(".st-key-mtb_save button").click()
-    page.get_by_text(expect).first.wait_for(timeout=30_000)
+    try:
+        page.get_by_text(expect).first.wait_for(timeout=30_000)
+    except Exception:  # say what the page said instead, and keep a picture of it
+        page.screenshot(path=str(SHOTS / "meeting_save_failed.png"), full_page=True)
+        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
+        raise AssertionError(f"no 「{expect}」 after saving; the page says: {alerts}") from None
     idle(page)
 
 
@@ -43,10 +58,12 @@ def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
     if page.locator(".st-key-mt_semester [role=combobox]").input_value() != semester:
         choose(page, "mt_semester", semester)
     page.screenshot(path=str(SHOTS / "meeting_new_form.png"), full_page=True)
-    date_box = page.locator(".st-key-mt_held_on input")
-    date_box.fill("2026/11/20")
-    date_box.press("Enter")
+    # the date field is segments (年 / 月 / 日): type the digits into the first, as a user does
+    page.locator(".st-key-mt_held_on [role=spinbutton]").first.focus()
+    page.keyboard.type("20261120", delay=20)
+    page.keyboard.press("Enter")
     idle(page)
+    _wait_value(page, "mt_held_on", "2026-11-20")  # the field's form value
     _type(page, "mt_place", PLACE)
     _type(page, "mt_recorder", "鄒晨維")
     page.locator(".st-key-mtb_add_item button").click()
@@ -77,7 +94,7 @@ def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
     pdf.write_bytes(Path(info.value.path()).read_bytes())
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", "", text)
-    for expected in (label.group(0), PLACE, "陳郁美", "周浩宗", TITLE, DECISION):
+    for expected in (label.group(0), "115年11月20日", PLACE, "陳郁美", "周浩宗", TITLE, DECISION):
         assert re.sub(r"\s+", "", expected) in flat, expected
     subprocess.run(
         ["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf), str(SHOTS / "minutes_pdf")],
@@ -109,7 +126,7 @@ def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
     _save_and_wait(page, "已儲存")
     _type(page_b, "mt_place", "行政大樓第二會議室")
     _save_and_wait(page_b, "沒有儲存")
-    assert page_b.locator(".st-key-mt_place input").input_value() == "行政大樓第二會議室"
+    _wait_value(page_b, "mt_place", "行政大樓第二會議室")  # the refused input is still there
     page_b.wait_for_timeout(500)
     page_b.screenshot(path=str(SHOTS / "meeting_stale_refused.png"), full_page=True)
     # what the first editor saved is what the database holds
