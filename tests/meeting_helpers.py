@@ -1,6 +1,7 @@
-"""The builders the meeting record tests share (tests/unit/test_meeting_*.py): the users, a
-valid 114-1 draft and its attendance, report and motion items, saving a draft on a given day,
-and read-backs of every table a save writes."""
+"""The builders the meeting record tests share (tests/unit/test_meeting_*.py, and the drafts of
+test_resolutions and of the 會議紀錄 page test): the users, a valid 114-1 draft and its
+attendance, report and motion items, saving a draft on a given day, and read-backs of every
+table a save writes."""
 
 from __future__ import annotations
 

@@ -12,11 +12,8 @@ from tests.app.conftest import page_test, texts
 
 
 def _check(demo_db: Path, year: int) -> committee.RosterCheck:
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         return committee.check(con, year)
-    finally:
-        con.close()
 
 
 def test_a_year_without_a_roster_offers_a_suggestion_and_saving_it_reports_the_gaps(demo_db: Path) -> None:
@@ -26,11 +23,8 @@ def test_a_year_without_a_roster_offers_a_suggestion_and_saving_it_reports_the_g
     assert not at.exception
     if before.filled == 0:
         assert "尚未儲存名冊" in texts(at)
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         suggested, _ = committee.roster_or_suggestion(con, year)
-    finally:
-        con.close()
     at.button(key="committee_save").click().run()
     assert not at.exception
     after = _check(demo_db, year)

@@ -6,8 +6,10 @@ expectation comes from what the test itself put in."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -15,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth, db
 from dashboard.records import committee, meetings, resolutions
 from tests.app.conftest import page_test, texts
+from tests.meeting_helpers import draft_on
 
 SECRETARY = auth.User("secretary", "教務主任（示範）", "執行秘書")
 HELD = date(2025, 3, 12)
@@ -27,37 +30,23 @@ def _attendance(present: int) -> list[meetings.Attendance]:
     ]
 
 
-def _stored_meeting(demo_db: Path, **changes: object) -> meetings.Meeting:
-    con = db.connect(demo_db)
-    try:
-        draft = meetings.MeetingDraft(
-            school_year=113,
-            semester=2,
-            sequence_no=meetings.next_sequence_no(con, 113, 2),
-            held_on=HELD,
-            start_time="14:00",
-            end_time="15:30",
-            place="第一會議室",
-            chair="委員1",
-            recorder="委員9",
-            attendance=_attendance(21),
-            items=[
-                meetings.Item("報告事項", "作業期程報告", decision="洽悉", topics=["作業期程及分工權責"]),
-                meetings.Item(
-                    "討論事項",
-                    "提升準時認證率案",
-                    decision="照案通過",
-                    topics=["成效評核及獎勵"],
-                    owner_unit="教務處註冊組",
-                    due_date=date(2025, 4, 30),
-                ),
-            ],
-        )
-        for name, value in changes.items():
-            setattr(draft, name, value)
-        return meetings.save(con, draft, SECRETARY)
-    finally:
-        con.close()
+def _stored_meeting(demo_db: Path, **changes: Any) -> meetings.Meeting:
+    """A valid 113-2 meeting on HELD (the next 會次) saved into the demo: all 21 present in
+    第一會議室, the 報告事項 and 討論事項 the checks below name."""
+    items = [
+        meetings.Item("報告事項", "作業期程報告", decision="洽悉", topics=["作業期程及分工權責"]),
+        meetings.Item(
+            "討論事項",
+            "提升準時認證率案",
+            decision="照案通過",
+            topics=["成效評核及獎勵"],
+            owner_unit="教務處註冊組",
+            due_date=date(2025, 4, 30),
+        ),
+    ]
+    with db.connect(demo_db) as con:
+        draft = draft_on(con, HELD, place="第一會議室", attendance=_attendance(21), items=items)
+        return meetings.save(con, replace(draft, **changes), SECRETARY)
 
 
 def _open(meeting: str, role: str = "執行秘書", year: str = "113") -> AppTest:
@@ -67,11 +56,8 @@ def _open(meeting: str, role: str = "執行秘書", year: str = "113") -> AppTes
 
 
 def _reload(demo_db: Path, meeting_id: int) -> meetings.Meeting:
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         return meetings.load(con, meeting_id)
-    finally:
-        con.close()
 
 
 def _fill_new(at: AppTest, present: int = 21) -> int:
@@ -117,11 +103,8 @@ def test_a_new_meeting_is_refused_without_topics_then_saved_with_them(demo_db: P
     assert stored.items[0].topics == ["平臺運作及管理", "學生訓練教師研習及親師說明會"]
     assert any("已儲存" in s.value for s in at.success)
 
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         c = resolutions.compliance(con, 113, 2, date(2026, 11, 29))
-    finally:
-        con.close()
     assert "學生訓練教師研習及親師說明會" in c.topics_decided
     assert stored.session_label in c.sessions
 
@@ -131,13 +114,10 @@ def test_editing_saves_a_new_version_and_a_stale_second_save_is_refused(demo_db:
     at = _open(str(m.meeting_id))
     assert at.text_input(key="mt_place").value == "第一會議室"
     # someone else saves in between
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         other = meetings.as_draft(m)
         other.recorder = "另一位紀錄"
         meetings.save(con, other, SECRETARY, m.meeting_id, expected_version=m.version)
-    finally:
-        con.close()
     at.text_input(key="mt_place").input("圖書館會議室")
     at.button(key="mtb_save").click().run()
     assert not at.exception
@@ -170,11 +150,8 @@ def test_confirm_locks_the_minutes_and_unlock_needs_a_reason(demo_db: Path) -> N
     at.button(key="meeting_unlock").click().run()
     assert not at.exception
     assert _reload(demo_db, m.meeting_id).status == meetings.DRAFT
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         log = meetings.events(con, m.meeting_id)
-    finally:
-        con.close()
     assert [e["action"] for e in log] == ["建立", "確認", "解除鎖定"]
     assert log[-1]["reason"] == "更正決議文字"
     shown = next(d.value for d in at.dataframe if "動作" in d.value.columns)
@@ -227,11 +204,8 @@ def test_the_next_meeting_carries_over_open_resolutions_and_reports_them(demo_db
     second = _reload(demo_db, int(at.query_params["meeting"]))
     reported = {f.item_id: f for f in second.follow_ups}
     assert reported[resolution.item_id].status == "已完成"
-    con = db.connect(demo_db)
-    try:
+    with db.connect(demo_db) as con:
         still_open = {r.item_id for r in resolutions.open_before(con, date(2025, 7, 1), None)}
-    finally:
-        con.close()
     assert resolution.item_id not in still_open
 
 

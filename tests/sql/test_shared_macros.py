@@ -2,8 +2,9 @@
 they replaced returned.
 
 Each OLD_* text below is SQL that queries in queries/ spelled out before 010, copied as it stood
-(CTEs a query no longer has, and a final select naming what the macro now gives); beside it, the
-macro call that replaces it. On the demo school both give the same rows for every parameter set
+(CTEs a query no longer has, and a final select naming what the macro now gives; what two of them
+spelled out alike is written once, with the columns each read); beside it, the macro call that
+replaces it. On the demo school both give the same rows for every parameter set
 of REFERENCES, and at least one set gives rows. The 作業期程 lookup is also checked on hand-made
 schedules, where each branch of the rule (a division's own row, the row with empty 部別, none)
 decides one case.
@@ -68,32 +69,40 @@ certification_phases as (
 )
 """
 
-# metrics_outcomes_by_group up to its rows per item (OLD_JUDGED_OUTCOMES), then on to its
-# counts per student (+ OLD_OUTCOMES_PER_STUDENT)
-OLD_JUDGED_OUTCOMES = (
-    """
+
+def old_semester_ctes(outcome_columns: str, student_columns: str) -> str:
+    """The CTEs metrics_outcomes_by_group and teacher_board both spelled out, each with the
+    columns it read: the outcomes of S, the 教師認證 phases of S and A(S)."""
+    return f"""
 with semester_outcomes as (
-    select
-        student_no,
-        teacher_code,
-        cert_status,
-        certified_at,
-        certifier_code
+    select {outcome_columns}
     from outcomes
     where school_year = $year
       and semester = $semester
 ),
-"""
-    + OLD_CERTIFICATION_PHASES
-    + """,
+{OLD_CERTIFICATION_PHASES},
 active_students as (
-    select
-        student_no,
-        division,
-        department,
-        class_name
+    select {student_columns}
     from active_students_of_semester($year, $semester, $division, $active_statuses)
-),
+)"""
+
+
+# how both joined the phases to a row: its student's 部別's own row, else the one with empty 部別
+OLD_DEADLINE_JOINS = """
+left join certification_phases as own_phase
+    on own_phase.division = active_students.division
+left join certification_phases as general_phase
+    on general_phase.division is null
+"""
+
+# metrics_outcomes_by_group up to its rows per item (OLD_JUDGED_OUTCOMES), then on to its
+# counts per student (+ OLD_OUTCOMES_PER_STUDENT)
+OLD_JUDGED_OUTCOMES = (
+    old_semester_ctes(
+        "student_no, teacher_code, cert_status, certified_at, certifier_code",
+        "student_no, division, department, class_name",
+    )
+    + """,
 
 rows_per_student as (
     select
@@ -119,12 +128,9 @@ judged_outcomes as (
     inner join active_students
         on active_students.student_no = semester_outcomes.student_no
     inner join rows_per_student
-        on rows_per_student.student_no = semester_outcomes.student_no
-    left join certification_phases as own_phase
-        on own_phase.division = active_students.division
-    left join certification_phases as general_phase
-        on general_phase.division is null
-)
+        on rows_per_student.student_no = semester_outcomes.student_no"""
+    + OLD_DEADLINE_JOINS
+    + """)
 """
 )
 
@@ -171,26 +177,8 @@ per_student as (
 
 # teacher_board up to its rows per item (the age of a pending item, its deadline)
 OLD_TEACHER_OUTCOMES = (
-    """
-with semester_outcomes as (
-    select
-        student_no,
-        teacher_code,
-        cert_status,
-        submitted_at
-    from outcomes
-    where school_year = $year
-      and semester = $semester
-),
-"""
-    + OLD_CERTIFICATION_PHASES
-    + """,
-active_students as (
-    select
-        student_no,
-        division
-    from active_students_of_semester($year, $semester, $division, $active_statuses)
-)
+    old_semester_ctes("student_no, teacher_code, cert_status, submitted_at", "student_no, division")
+    + """
 
 select
     semester_outcomes.teacher_code,
@@ -204,28 +192,27 @@ select
     coalesce(own_phase.end_date, general_phase.end_date) as deadline_date
 from semester_outcomes
 inner join active_students
-    on active_students.student_no = semester_outcomes.student_no
-left join certification_phases as own_phase
-    on own_phase.division = active_students.division
-left join certification_phases as general_phase
-    on general_phase.division is null
-"""
+    on active_students.student_no = semester_outcomes.student_no"""
+    + OLD_DEADLINE_JOINS
 )
 
+
+def old_year_submissions(columns: str) -> str:
+    """The 提交紀錄 rows of Y in $division, as metrics_year_submissions and submission_attempts
+    both read them, each with the columns it read."""
+    return f"""
+select {columns}
+from submissions
+where school_year = $year
+  and ($division is null or division = $division)
+"""
+
+
 # metrics_year_submissions (學校提交; per-year rosters of 學期 0 read semester 2)
-OLD_SUBMISSION_PHASES = """
-with year_submissions as (
-    select
-        roster,
-        division,
-        semester,
-        batch,
-        submitted_at,
-        result
-    from submissions
-    where school_year = $year
-      and ($division is null or division = $division)
-),
+OLD_SUBMISSION_PHASES = (
+    "with year_submissions as ("
+    + old_year_submissions("roster, division, semester, batch, submitted_at, result")
+    + """),
 
 submission_phases as (
     select
@@ -252,6 +239,7 @@ left join submission_phases as general_phase
     on general_phase.semester = if(year_submissions.semester = 0, 2, year_submissions.semester)
    and general_phase.division is null
 """
+)
 
 # rule_value; the caps of diverse_students_over_cap (the same form read two keys in
 # eligibility_teachers and metrics_year_selection, one in five more queries)
@@ -303,20 +291,9 @@ group by
 """
 
 # submission_attempts (metrics_year_submissions read the same rows)
-OLD_YEAR_SUBMISSIONS = """
-select
-    roster,
-    division,
-    semester,
-    batch,
-    submitted_at,
-    unit,
-    submitted_by,
-    row_count
-from submissions
-where school_year = $year
-  and ($division is null or division = $division)
-"""
+OLD_YEAR_SUBMISSIONS = old_year_submissions(
+    "roster, division, semester, batch, submitted_at, unit, submitted_by, row_count"
+)
 
 # metrics_year_receipts and receipts_by_class; notice_recipients ordered by a case of its own
 OLD_RECEIPT_ROSTERS = """

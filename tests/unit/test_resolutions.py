@@ -8,20 +8,17 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import duckdb
 import pytest
 
 from dashboard import auth
 from dashboard.measures import metrics, targets
-from dashboard.records import committee, meetings, resolutions
-from dashboard.records.meetings import Attendance, FollowUp, Item, MeetingDraft
-from tests import school_fixture
+from dashboard.records import meetings, resolutions
+from dashboard.records.meetings import FollowUp, Item
+from tests import meeting_helpers, school_fixture
+from tests.meeting_helpers import ADMIN, SECRETARY, Con
 
-Con = duckdb.DuckDBPyConnection
 YEAR = 114
 T0 = datetime(2025, 9, 1, 9, 0)
-SECRETARY = auth.User("secretary", "教務主任", "執行秘書")
-ADMIN = auth.User("admin", "管理者", "管理者")
 TOPICS = meetings.TOPICS
 
 
@@ -50,23 +47,10 @@ def save_on(
     items: list[Item] | None = None,
     follow_ups: list[FollowUp] | None = None,
 ) -> meetings.Meeting:
-    """A valid meeting held on `held_on` (all 21 present, next 會次 of its semester)."""
-    year, semester = meetings.semester_of(held_on)
-    draft = MeetingDraft(
-        school_year=year,
-        semester=semester,
-        sequence_no=meetings.next_sequence_no(con, year, semester),
-        held_on=held_on,
-        start_time="14:00",
-        end_time="15:30",
-        place="會議室",
-        chair="校長",
-        recorder="書記",
-        attendance=[Attendance(s.seat_no, f"委員{s.seat_no:02d}", "出席") for s in committee.SEATS],
-        items=[report(), motion()] if items is None else items,
-        follow_ups=follow_ups or [],
-    )
-    return meetings.save(con, draft, SECRETARY, now=now)
+    """A valid meeting held on `held_on` (all 21 present, next 會次 of its semester) with this
+    module's report and motion unless `items` are given."""
+    items = [report(), motion()] if items is None else items
+    return meeting_helpers.save_on(con, held_on, now, items=items, follow_ups=follow_ups or [])
 
 
 def item_id(m: meetings.Meeting, index: int) -> int:
