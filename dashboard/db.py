@@ -7,6 +7,7 @@ parameters from a dict, never formatted into the text. This module must not impo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -149,6 +150,44 @@ def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list
         return [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
     finally:
         cur.close()
+
+
+R = TypeVar("R")
+
+
+_TEXT_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _plain_text_fields(cls: type) -> frozenset[str]:
+    # a field annotated `str` (the text "str" under postponed annotations), not `str | None`
+    if cls not in _TEXT_FIELDS:
+        _TEXT_FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls) if f.type in (str, "str"))
+    return _TEXT_FIELDS[cls]
+
+
+def record(cls: type[R], source: Mapping[str, Any] | object, **given: Any) -> R:
+    """The dataclass `cls` from a query row (or from another record): each field takes the
+    column (or attribute) of its name unless `given`; a NULL where the field is a plain `str`
+    becomes "" (a blank text, as the forms hold it); a field the source lacks keeps its default.
+
+    The one place a row becomes an object, so a builder names only what it computes or renames.
+    """
+    text = _plain_text_fields(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if field.name in given:
+            values[field.name] = given[field.name]
+            continue
+        if isinstance(source, Mapping):
+            if field.name not in source:
+                continue
+            value = source[field.name]
+        elif hasattr(source, field.name):
+            value = getattr(source, field.name)
+        else:
+            continue
+        values[field.name] = "" if value is None and field.name in text else value
+    return cls(**values)
 
 
 def first_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:

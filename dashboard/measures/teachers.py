@@ -190,20 +190,14 @@ def board(
         disabled_on: date | None = x["account_disabled_on"]
         account_days_left = _days(disabled_on, today)
         result.append(
-            TeacherStatus(
+            db.record(
+                TeacherStatus,
+                m,  # submitted, passed, failed, pending, the rates, on_time, proxy_certified
                 code=code,
                 name=x["teacher_name"],
                 unit=x["unit"],
                 employment_status=x["employment_status"],
                 in_staff=bool(x["in_staff"]),
-                submitted=m["submitted"],
-                passed=m["passed"],
-                failed=m["failed"],
-                pending=m["pending"],
-                certification_rate=m["certification_rate"],
-                on_time=m["on_time"],
-                on_time_rate=m["on_time_rate"],
-                proxy_certified=m["proxy_certified"],
                 pending_within_7=x["pending_within_7_count"],
                 pending_8_to_14=x["pending_8_to_14_count"],
                 pending_over_14=x["pending_over_14_count"],
@@ -238,22 +232,4 @@ def pending_items(
     rows = db.query_rows(
         con, "teacher_pending_items", **_params(year, semester, division, resolve_as_of(con, as_of))
     )
-    return [
-        PendingItem(
-            outcome_id=r["outcome_id"],
-            teacher_code=r["teacher_code"],
-            teacher_name=r["teacher_name"],
-            student_no=r["student_no"],
-            student_name=r["student_name"],
-            division=r["division"],
-            class_name=r["class_name"],
-            seat_no=r["seat_no"],
-            course_code=r["course_code"],
-            subject_name=r["subject_name"],
-            submitted_at=r["submitted_at"],
-            waiting_days=r["waiting_days"],
-            deadline_date=r["deadline_date"],
-        )
-        for r in rows
-        if teacher is None or r["teacher_code"] == teacher
-    ]
+    return [db.record(PendingItem, r) for r in rows if teacher is None or r["teacher_code"] == teacher]

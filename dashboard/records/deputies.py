@@ -273,18 +273,7 @@ def leavers_with_pending(con: Connection, year: int, semester: int) -> list[Leav
             for division, unit in teachers.UNIT_FOR_DIVISION.items()
             if t.pending_by_division.get(division, 0) > 0
         )
-        out.append(
-            LeaverDuty(
-                code=t.code,
-                name=t.name,
-                employment_status=t.employment_status,
-                pending=t.pending,
-                deadline_date=t.deadline_date,
-                days_left=t.days_left,
-                account_disabled_on=t.account_disabled_on,
-                acting=units,
-            )
-        )
+        out.append(db.record(LeaverDuty, t, acting=units))
     return out
 
 
@@ -292,16 +281,7 @@ def accounts_to_delay(con: Connection, year: int, semester: int) -> list[Account
     """Staff whose 帳號停用日期 is set and who still have pending items as of 資料截至: the
     closing should wait until they are certified. Earliest closing first."""
     out = [
-        AccountDelay(
-            code=t.code,
-            name=t.name,
-            employment_status=t.employment_status,
-            account_disabled_on=t.account_disabled_on,
-            days_left=t.account_days_left,
-            already_past=t.account_state == "closed",
-            pending=t.pending,
-            units=t.units,
-        )
+        db.record(AccountDelay, t, days_left=t.account_days_left, already_past=t.account_state == "closed")
         for t in teachers.board(con, year, semester)
         if t.account_disabled_on is not None and t.pending > 0
     ]

@@ -72,54 +72,21 @@ def load(con: Connection, meeting_id: int) -> Meeting:
         for r in db.query_rows(con, "meeting_guest_list", meeting_id=meeting_id)
     ]
     items = [
-        Item(
-            section=r["section"],
-            title=r["title"],
-            explanation=r["explanation"] or "",
-            decision=r["decision"] or "",
-            topics=list(r["topics"] or []),
-            votes_for=r["votes_for"],
-            votes_against=r["votes_against"],
-            votes_abstain=r["votes_abstain"],
-            owner_unit=r["owner_unit"] or "",
-            due_date=r["due_date"],
-            metric_key=r["metric_key"] or "",
-            metric_year=r["metric_year"],
-            metric_semester=r["metric_semester"],
-            metric_target=r["metric_target"],
-            item_id=int(r["item_id"]),
-        )
+        db.record(Item, r, topics=list(r["topics"] or []))
         for r in db.query_rows(con, "meeting_item_list", meeting_id=meeting_id)
     ]
     follow_ups = [
         FollowUp(int(r["item_id"]), r["status"], r["note"] or "")
         for r in db.query_rows(con, "meeting_follow_ups", meeting_id=meeting_id)
     ]
-    return Meeting(
-        school_year=int(m["school_year"]),
-        semester=int(m["semester"]),
+    return db.record(
+        Meeting,
+        m,
         sequence_no=int(m["sequence_no"] or 0),
-        held_on=m["held_on"],
-        start_time=m["start_time"] or "",
-        end_time=m["end_time"] or "",
-        place=m["place"] or "",
-        chair=m["chair"] or "",
-        recorder=m["recorder"] or "",
         attendance=attendance,
         guests=guests,
         items=items,
         follow_ups=follow_ups,
-        meeting_id=int(m["meeting_id"]),
-        session_label=m["session_label"],
-        status=m["status"],
-        version=int(m["version"]),
-        created_by=m["created_by"] or "",
-        updated_by=m["updated_by"] or "",
-        updated_by_name=m["updated_by_name"] or "",
-        confirmed_by_name=m["confirmed_by_name"],
-        updated_at=m["updated_at"],
-        confirmed_by=m["confirmed_by"],
-        confirmed_at=m["confirmed_at"],
     )
 
 

@@ -88,28 +88,7 @@ def all_resolutions(con: Connection, exclude_meeting: int | None = None) -> list
     """Every resolution, oldest meeting first; the status ignores what meeting
     `exclude_meeting` reported (so that meeting's form shows its carry-over as it found it)."""
     return [
-        Resolution(
-            item_id=int(r["item_id"]),
-            meeting_id=int(r["meeting_id"]),
-            session_label=r["session_label"],
-            held_on=r["held_on"],
-            school_year=int(r["school_year"]),
-            semester=int(r["semester"]),
-            section=r["section"],
-            title=r["title"],
-            decision=r["decision"] or "",
-            topics=tuple(r["topics"] or ()),
-            owner_unit=r["owner_unit"] or "",
-            due_date=r["due_date"],
-            metric_key=r["metric_key"] or "",
-            metric_year=r["metric_year"],
-            metric_semester=r["metric_semester"],
-            metric_target=r["metric_target"],
-            status=r["status"],
-            note=r["note"] or "",
-            status_by=r["status_by"],
-            status_at=r["status_at"],
-        )
+        db.record(Resolution, r, topics=tuple(r["topics"] or ()))
         for r in db.query_rows(con, "resolutions_list", exclude_meeting=exclude_meeting)
     ]
 
