@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.measures import targets
 from dashboard.records import committee, meetings
 from ui import state
-from ui.meeting_state import NO_METRIC, SS, _add_item, _refresh_follow_ups, frames, keep_shadow
+from ui.meeting_state import NO_METRIC, SS, _add_item, _refresh_follow_ups, form_drawn, frames, keep_shadow
 
 # --- rendering ----------------------------------------------------------------------------
 
@@ -163,6 +163,7 @@ def render_form(problems: dict[str, str]) -> None:
         _add_item(meetings.Item(section=section, title=""), year, int(SS["mt_semester"]))
         st.rerun()
     keep_shadow()
+    form_drawn()
 
 
 def today() -> date:

@@ -24,6 +24,7 @@ from ui import state
 SS = st.session_state
 SHADOW = "mt__shadow"  # not a widget key: survives Streamlit's clean-up of unrendered widgets
 FRAMES = "mtf_frames"  # not a form value: the tables the data editors return this run
+RESEND = "mtf_resend"  # the form was just filled from a record: see _values_again
 NO_METRIC = ""
 
 
@@ -157,8 +158,10 @@ def ensure_loaded(marker: tuple[Any, int], load: Any) -> None:
     if shadow is not None and shadow.get("mt_loaded", (None,))[0] == marker[0]:
         for key, value in shadow.items():
             SS[key] = value
+        SS[RESEND] = "filled"
         return
     load_into_state(load(), marker)
+    SS[RESEND] = "filled"
 
 
 def _form_keys() -> list[str]:
@@ -167,16 +170,31 @@ def _form_keys() -> list[str]:
 
 
 def _values_again() -> None:
-    """Set every form value again before the widgets are drawn.
+    """After the form was filled from a record (or a run was cut short), set its non-blank
+    values again before the widgets are drawn, once the next run completes.
 
-    Streamlit sends a value set through session state to the browser only in the run that set
-    it. When that run is cut short (a click or Enter while the page is still drawing, which a
-    busy server makes likely), the browser later mounts the widget empty and sends the empty
-    value back: a loaded record lost its 案由, 決議 and 工作事項 so. Setting each value again
-    every run (Streamlit's own idiom for keeping widget state) makes every run carry them.
+    Streamlit sends a value set through session state to the browser with the run that set it.
+    When that run is cut short (a click or Enter while the page is still drawing, which a busy
+    server makes likely), the browser can mount the widget empty and send the empty value back:
+    a loaded record lost its 案由, 決議 and 工作事項 so. Setting them again in the following run
+    carries them. Only then, and only the non-blank ones: a value set again in every run would
+    overwrite what the user types while a run is on its way.
     """
+    if RESEND not in SS:
+        return
     for key in _form_keys():
-        SS[key] = SS[key]
+        value = SS[key]
+        if isinstance(value, pd.DataFrame):
+            continue  # a table's base data, passed to its editor: not a widget's value
+        if value is not None and not (isinstance(value, str | list) and len(value) == 0):
+            SS[key] = value
+    SS[RESEND] = "again"
+
+
+def form_drawn() -> None:
+    """The whole form was drawn in this run: values set again at its start have gone out."""
+    if SS.get(RESEND) == "again":
+        del SS[RESEND]
 
 
 def keep_shadow() -> None:
