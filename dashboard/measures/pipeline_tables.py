@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import roc_date, roc_datetime
+from dashboard.formatting import roc_date, roc_datetime, roc_month
 from dashboard.measures.pipeline import PhaseStatus, Pipeline, Stage
 from dashboard.privacy import mask_name
 
@@ -159,8 +159,7 @@ def _roc_month_ticks(bars: Sequence[PhaseStatus], as_of: datetime | None) -> dic
     return {
         "tickvals": [m.isoformat() for m in months],
         "ticktext": [
-            f"{m.year - 1911}/{m:%m}" if i == 0 or m.month == 1 else f"{m.month}月"
-            for i, m in enumerate(months)
+            roc_month(m) if i == 0 or m.month == 1 else f"{m.month}月" for i, m in enumerate(months)
         ],
     }
 
