@@ -111,7 +111,7 @@ def rosters_frame(p: Pipeline) -> pd.DataFrame:
                 "名冊別": r.roster,
                 "學期": "學年（0）" if r.semester == 0 else str(r.semester),
                 "狀態": "已提交" if r.done else "未提交",
-                "提交時間": roc_datetime(r.submitted_at) if r.submitted_at else "",
+                "提交時間": roc_datetime(r.submitted_at),
                 "準時": on_time,
                 "失敗次數": r.failed_attempts,
             }
