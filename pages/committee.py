@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, db
+from dashboard.formatting import EMPTY, roc_date
 from dashboard.records import committee
 from ui import state
 from ui.common import excel_download, school_years, url_select
@@ -16,6 +17,11 @@ STAFF_COL, NAME_COL = "教職員", "姓名（家長／學生代表）"
 
 def _staff_label(row: dict[str, object]) -> str:
     return f"{row['staff_code']} {row['name']}（{row['unit']} {row['title'] or ''}）".replace(" ）", "）")
+
+
+def _term(m: committee.Member) -> str:
+    """115/08/01 ～ 116/07/31; — where the seat has no holder's dates."""
+    return EMPTY if m.start_date is None else f"{roc_date(m.start_date)} ～ {roc_date(m.end_date)}"
 
 
 def _frame(members: list[committee.Member], labels: dict[str, str]) -> pd.DataFrame:
@@ -144,7 +150,7 @@ def render() -> None:
                 "角色": s.role,
                 "姓名": m.person_name or "（未指定）",
                 "教職員代碼": m.staff_code or "",
-                "任期": "" if m.start_date is None else f"{m.start_date} ～ {m.end_date}",
+                "任期": _term(m),
             }
             for s, m in zip(committee.SEATS, members, strict=True)
         ]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth
+from dashboard.formatting import roc_date
 from dashboard.measures import metrics
 from dashboard.records import deputies
 from ui import state
@@ -165,8 +166,8 @@ def render() -> None:
                 "姓名": t.name,
                 "在職狀態": t.employment_status,
                 "待認證件數": t.pending,
-                "認證截止": "" if t.deadline_date is None else f"{t.deadline_date}",
-                "帳號停用日期": "" if t.account_disabled_on is None else f"{t.account_disabled_on}",
+                "認證截止": roc_date(t.deadline_date),
+                "帳號停用日期": roc_date(t.account_disabled_on),
                 "代為認證": "、".join(
                     f"{a.unit}（{a.pending} 件，"
                     + (f"代理人 {a.deputy.person_name}" if a.deputy else "尚未指定代理人")
@@ -189,7 +190,7 @@ def render() -> None:
                 "教職員代碼": a.code,
                 "姓名": a.name,
                 "在職狀態": a.employment_status,
-                "帳號停用日期": f"{a.account_disabled_on}",
+                "帳號停用日期": roc_date(a.account_disabled_on),
                 "狀況": "已停用，請重新開啟" if a.already_past else f"尚餘 {a.days_left} 天",
                 "待認證件數": a.pending,
                 "負責單位": "、".join(a.units),

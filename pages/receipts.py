@@ -9,13 +9,13 @@ Filters live in the URL (?roster=…&class=…&dispute=overdue), so a link opens
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.formatting import roc_datetime
 from dashboard.measures import metrics
 from dashboard.privacy import mask_name
 from dashboard.registry import receipts
@@ -57,10 +57,6 @@ def _disputes(year: int, division: str | None) -> list[receipts.Dispute]:
     return receipts.disputes(state.connection(), year, division)
 
 
-def _roc_ts(value: datetime | None) -> str:
-    return "" if value is None else f"{value.year - 1911}/{value:%m/%d %H:%M}"
-
-
 def figures_table(rows: Sequence[dict[str, Any]], by_class: bool) -> pd.DataFrame:
     out = []
     for r in rows:
@@ -95,9 +91,9 @@ def dispute_table(items: Sequence[receipts.Dispute], names: bool) -> pd.DataFram
                 "錯誤別": d.error_type,
                 "問題描述": d.question,
                 "協助確認單位": d.helping_unit,
-                "確認時間（回報）": _roc_ts(d.reported_at),
-                "答覆期限": _roc_ts(d.due_at),
-                "答覆時間": _roc_ts(d.answered_at),
+                "確認時間（回報）": roc_datetime(d.reported_at),
+                "答覆期限": roc_datetime(d.due_at),
+                "答覆時間": roc_datetime(d.answered_at),
                 "經過時數": d.elapsed_hours,
                 "經過天數": d.elapsed_days,
                 "答覆": d.answer,

@@ -11,9 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.auth import User
+from dashboard.formatting import roc_date, roc_datetime
 from dashboard.registry import retention
 from ui import state
-from ui.common import as_of_caption, roc_datetime
+from ui.common import as_of_caption
 
 AGGREGATE_LABELS: dict[str, str] = {
     "division": "部別",
@@ -46,7 +47,7 @@ def _cohort_table(cohorts: list[retention.Cohort], today: date | None) -> pd.Dat
                 "畢業學年度": c.graduation_year,
                 "人數": c.students_count if c.students_count else c.purged_students_count,
                 "保存年限（年）": c.retention_years,
-                "封存至": retention.roc_date(c.sealed_until),
+                "封存至": roc_date(c.sealed_until),
                 "狀態": c.status(today) if today else retention.SEALED,
             }
             for c in cohorts
@@ -64,7 +65,7 @@ def _log_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
             {
                 "刪除時間": roc_datetime(r["purged_at"]),
                 "畢業學年度": r["graduation_year"],
-                "封存至": retention.roc_date(r["sealed_until"]),
+                "封存至": roc_date(r["sealed_until"]),
                 "執行者": r["purged_by"],
                 "確認文字": r["confirmation"],
                 "刪除筆數": "、".join(f"{TABLE_LABELS.get(t, t)} {n}" for t, n in removed.items()),

@@ -12,8 +12,10 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.documents import schedule_publish
+from dashboard.formatting import roc_date
 from dashboard.measures import metrics
 from dashboard.records import schedule, selfchecks
+from dashboard.school_calendar import semester_of
 from ui import schedule_form, schedule_panels, state
 from ui.common import as_of_caption, excel_download, url_select
 
@@ -27,13 +29,7 @@ def _semesters() -> list[tuple[int, int]]:
     opens on the second (the current semester), not on the one still being planned."""
     known = sorted(state.semesters())
     if not known:
-        today = date.today()
-        known = [
-            (
-                today.year - 1911 - (0 if today.month >= 8 else 1),
-                1 if today.month >= 8 or today.month == 1 else 2,
-            )
-        ]
+        known = [semester_of(date.today())]
     year, semester = known[-1]
     upcoming = (year, 2) if semester == 1 else (year + 1, 1)
     return sorted({*known, upcoming}, reverse=True)
@@ -44,9 +40,9 @@ def _frame(entries: list[schedule.PhaseEntry]) -> pd.DataFrame:
         [
             {
                 "項目": e.phase,
-                "開始日期": e.start_date,
-                "結束日期": e.end_date,
-                "自我檢核日期": e.self_check_date,
+                "開始日期": roc_date(e.start_date),
+                "結束日期": roc_date(e.end_date),
+                "自我檢核日期": roc_date(e.self_check_date),
                 "負責單位": e.unit,
             }
             for e in entries
@@ -89,7 +85,7 @@ def _self_checks(user: auth.User, year: int, semester: int, today: date) -> None
                 "項目": s.phase,
                 "部別": s.division or "全校",
                 "負責單位": s.unit,
-                "檢核日期": f"{s.self_check_date}",
+                "檢核日期": roc_date(s.self_check_date),
                 "狀態": s.state,
                 "結果": "" if s.latest is None else s.latest.result,
                 "說明": "" if s.latest is None else s.latest.note or "",
@@ -99,7 +95,7 @@ def _self_checks(user: auth.User, year: int, semester: int, today: date) -> None
         ]
     )
     st.caption(
-        f"狀態以今天（{schedule.roc_date(today)}）判斷；登錄時一併保存當下的指標數字"
+        f"狀態以今天（{roc_date(today)}）判斷；登錄時一併保存當下的指標數字"
         f"（{as_of_caption(metrics.semester_label(year, semester))}）。"
     )
     st.dataframe(frame, hide_index=True, key="selfcheck_table")
@@ -107,7 +103,8 @@ def _self_checks(user: auth.User, year: int, semester: int, today: date) -> None
     if not user.can("edit_records"):
         return
     labels = {
-        i: f"{s.phase}（{s.division or '全校'}，{s.self_check_date}，{s.state}）" for i, s in enumerate(rows)
+        i: f"{s.phase}（{s.division or '全校'}，{roc_date(s.self_check_date)}，{s.state}）"
+        for i, s in enumerate(rows)
     }
     with st.form("selfcheck_form"):
         st.markdown("**記錄自我檢核**（當下的指標數字會一併保存）")

@@ -8,12 +8,12 @@ with the command line. A roster still owed is listed first and coloured like a l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.formatting import roc_date, roc_datetime
 from dashboard.measures import metrics
 from dashboard.registry import submissions
 from ui import state
@@ -34,14 +34,6 @@ WHOLE_NUMBERS = ("筆數", "梯次", "剩餘天數", "逾期天數")  # the coun
 @st.cache_data(ttl=600, show_spinner=False)
 def _board(year: int, division: str | None) -> submissions.Board:
     return submissions.build(state.connection(), year, division)
-
-
-def _roc_date(value: date | None) -> str:
-    return "" if value is None else f"{value.year - 1911}/{value:%m/%d}"
-
-
-def _roc_ts(value: datetime | None) -> str:
-    return "" if value is None else f"{value.year - 1911}/{value:%m/%d %H:%M}"
 
 
 def _semester_text(semester: int) -> str:
@@ -72,16 +64,16 @@ def roster_table(rosters: Sequence[submissions.RosterDue]) -> pd.DataFrame:
                 "名冊別": r.roster,
                 "梯次": r.batch,
                 "負責單位": r.unit,
-                "截止日期": _roc_date(r.deadline),
+                "截止日期": roc_date(r.deadline),
                 "期限": _deadline_text(r),
                 "剩餘天數": r.days_left,
                 "逾期天數": r.days_overdue,
-                "首次成功提交時間": _roc_ts(r.submitted_at),
+                "首次成功提交時間": roc_datetime(r.submitted_at),
                 "準時": _on_time_text(r.on_time) if r.submitted_at else "",
                 "筆數": r.row_count,
                 "成功次數": r.successes,
                 "失敗次數": r.failures,
-                "最後提交時間": _roc_ts(r.last_attempt_at),
+                "最後提交時間": roc_datetime(r.last_attempt_at),
             }
             for r in rosters
         ],
@@ -93,7 +85,7 @@ def attempt_table(attempts: Sequence[submissions.Attempt]) -> pd.DataFrame:
     return whole_number_frame(
         [
             {
-                "提交時間": _roc_ts(a.submitted_at),
+                "提交時間": roc_datetime(a.submitted_at),
                 "部別": a.division,
                 "學期": a.semester,
                 "名冊別": a.roster,

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import exports
 from dashboard.documents import reminders
+from dashboard.formatting import roc_date, roc_datetime
 from dashboard.measures import metrics
 from dashboard.measures.teachers import AGE_BUCKETS, FAIL_REASONS, NO_REASON, UNIT_FOR_DIVISION, TeacherStatus
 from ui import state
@@ -19,7 +20,6 @@ from ui.common import (
     count,
     excel_download,
     percent,
-    roc_datetime,
     scope_pickers,
     show_names,
     table_or_info,
@@ -78,7 +78,7 @@ def _flag_text(t: TeacherStatus) -> str:
         f"（最久 {count(t.oldest_pending_days)} 天）：依補充規定第十一點(三)2(1)，{by_unit}代理認證。"
     )
     if t.account_disabled_on is not None and t.account_state is not None:
-        when = reminders.roc_date(t.account_disabled_on)
+        when = roc_date(t.account_disabled_on)
         text += (
             f" 平臺帳號已於 {when} 停用。"
             if t.account_state == "closed"
@@ -117,7 +117,7 @@ def _pending_table(t: TeacherStatus, year: int, semester: int, division: str | N
     items.sort(key=lambda i: -1 if i.waiting_days is None else i.waiting_days, reverse=True)
     st.markdown("**待認證明細**（等待最久的在前）")
     frame = reminders.item_sheet(items, show_names=names).drop(columns=["課程代碼", "任課教師", "教師代碼"])
-    frame["送出認證時間"] = [roc_datetime(i.submitted_at) if i.submitted_at else "" for i in items]
+    frame["送出認證時間"] = [roc_datetime(i.submitted_at) for i in items]
     st.dataframe(frame, hide_index=True, width="stretch", key="teachers_pending_items", placeholder="—")
 
 

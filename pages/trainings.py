@@ -11,12 +11,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth
+from dashboard.formatting import EMPTY, roc_date, roc_datetime
 from dashboard.records import trainings
 from ui import state
 from ui.common import as_of_caption, excel_download, school_years, url_select
 
 SS = st.session_state
-# session columns shown empty rather than "None" when the row has no value
+# session columns shown as — rather than "None" when the row has no value
 BLANK_AS_EMPTY = ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")
 
 
@@ -130,7 +131,9 @@ def _remove(user: auth.User, year: int, rows: list[dict[str, Any]]) -> None:
     if not mine:
         return
     with st.expander(f"刪除表單登錄的場次（{len(mine)} 場可刪）"):
-        labels = {i: f"{r['日期']} {r['類型']}「{r['名稱'] or '（未命名）'}」" for i, r in enumerate(mine)}
+        labels = {
+            i: f"{roc_date(r['日期'])} {r['類型']}「{r['名稱'] or '（未命名）'}」" for i, r in enumerate(mine)
+        }
         picked = st.selectbox("場次", list(labels), key="training_remove_pick", format_func=labels.get)
         sure = st.checkbox("確定刪除這一場（無法復原）", key="training_remove_sure")
         if st.button("刪除", key="training_remove", icon=":material/delete:", disabled=not sure):
@@ -161,7 +164,11 @@ def render() -> None:
     frame = pd.DataFrame(rows)
     if rows:  # blanks read as words, not "None": a session without a 部別 is held for both
         frame["部別"] = frame["部別"].fillna("兩部共同")
-        frame = frame.astype(dict.fromkeys(BLANK_AS_EMPTY, object)).fillna(dict.fromkeys(BLANK_AS_EMPTY, ""))
+        frame["日期"] = [roc_date(r["日期"]) for r in rows]
+        frame["登錄時間"] = [roc_datetime(r["登錄時間"]) for r in rows]
+        frame = frame.astype(dict.fromkeys(BLANK_AS_EMPTY, object)).fillna(
+            dict.fromkeys(BLANK_AS_EMPTY, EMPTY)
+        )
     st.subheader(f"{year} 學年度場次（{len(rows)} 場）")
     if rows:
         st.dataframe(frame, hide_index=True, key="trainings_table")

@@ -11,18 +11,24 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard import auth, exports
+from dashboard import auth, exports, formatting
+from dashboard.formatting import count as count  # re-exported: the pages take it from here
+from dashboard.formatting import percent as percent  # re-exported: the pages take it from here
 from dashboard.measures import metrics
+from dashboard.school_calendar import school_year_of
 from ui import state
 
 DIVISION_OPTIONS: tuple[str, ...] = ("全校", "日間部", "進修部")
 T = TypeVar("T")
 
 
+NO_DATA_YET = "（尚無匯入資料）"
+
+
 def roc_datetime(value: datetime | None) -> str:
-    if value is None:
-        return "（尚無匯入資料）"
-    return f"{value.year - 1911}/{value:%m/%d %H:%M}"
+    """資料截至 as formatting writes it (115/11/16 08:00); before any import, （尚無匯入資料）. For
+    any other moment call formatting.roc_datetime, whose empty is —."""
+    return NO_DATA_YET if value is None else formatting.roc_datetime(value)
 
 
 def as_of_caption(semester_label: str | None = None, division: str | None = None) -> str:
@@ -65,8 +71,7 @@ def url_select(
 
 def current_school_year(today: date | None = None) -> int:
     """The 學年度 a day falls in (1 August starts a new one)."""
-    day = today or date.today()
-    return day.year - 1911 - (0 if day.month >= 8 else 1)
+    return school_year_of(today or date.today())
 
 
 def school_years() -> list[int]:
@@ -163,11 +168,3 @@ def table_or_info(
     else:
         shown = frame if style is None else style(frame)
         st.dataframe(shown, hide_index=True, width="stretch", key=key, **options)
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def count(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"

@@ -41,7 +41,7 @@ def compliance_panel(year: int, semester: int, today: date, key: str, compact: b
                 f"- 已開 {c.meeting_count} 次（規定至少 {c.required} 次：{rule}）\n"
                 f"- 已議決工作事項 {len(c.topics_decided)} / {len(meetings.TOPICS)} 項\n"
                 f"- 未完成決議 {c.open_count} 項，逾期 {c.overdue_count} 項"
-                f"（以 {today.year - 1911}/{today:%m/%d} 計）"
+                f"（以 {roc_date(today)} 計）"
             )
         return
     with st.container(border=True, key=f"{key}_panel"):
@@ -61,7 +61,7 @@ def compliance_panel(year: int, semester: int, today: date, key: str, compact: b
         cols[3].metric(
             "逾期未完成",
             f"{c.overdue_count} 項",
-            f"以 {today.year - 1911}/{today:%m/%d} 計",
+            f"以 {roc_date(today)} 計",
             delta_color="inverse" if c.overdue_count else "off",
             delta_arrow="off",
         )
@@ -166,9 +166,7 @@ def tracker(today: date, can_edit: bool) -> None:
     elif choice == "逾期":
         rows = [r for r in rows if r.overdue(today)]
     frame = tracker_frame(rows, today)
-    st.caption(
-        f"{len(rows)} 項決議；逾期以今天（{today.year - 1911}/{today:%m/%d}）計，指標數值{state_as_of()}"
-    )
+    st.caption(f"{len(rows)} 項決議；逾期以今天（{roc_date(today)}）計，指標數值{state_as_of()}")
     st.dataframe(frame, hide_index=True, key="tracker_table")
     excel_download({"決議追蹤": frame}, "工作小組決議追蹤.xlsx", key="tracker_export")
     if not can_edit or not rows:

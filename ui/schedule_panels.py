@@ -7,8 +7,9 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.formatting import roc_date
 from dashboard.measures import pipeline, pipeline_tables
-from dashboard.records import schedule, selfchecks
+from dashboard.records import selfchecks
 from ui import state
 
 DIVISIONS = ("日間部", "進修部")
@@ -48,7 +49,7 @@ def mark_today(fig: go.Figure, as_of: datetime | None, today: date) -> None:
     )  # fmt: skip
     fig.add_annotation(
         x=moment, y=0, yref="paper", yanchor="bottom", xanchor="left", xshift=3, showarrow=False,
-        text=f"今天 {schedule.roc_date(today)}", font={"color": "#1f4e9c"},
+        text=f"今天 {roc_date(today)}", font={"color": "#1f4e9c"},
     )  # fmt: skip
 
 
@@ -76,18 +77,16 @@ def selfcheck_notice(year: int, semester: int, today: date, key: str) -> None:
     with st.container(border=True, key=key):
         head = "**自我檢核（補充規定第五點）**"
         if not due and not late:
-            st.markdown(
-                f"{head}：今天（{schedule.roc_date(today)}）沒有應檢核的項目，到期的自我檢核都已記錄。"
-            )
+            st.markdown(f"{head}：今天（{roc_date(today)}）沒有應檢核的項目，到期的自我檢核都已記錄。")
             return
         parts = [f"今天 {len(due)} 項應檢核"] if due else []
         parts += [f"{len(late)} 項已過檢核日期而尚未記錄"] if late else []
-        st.markdown(f"{head}：{'；'.join(parts)}（以 {schedule.roc_date(today)} 計；請到「作業期程」頁登錄）")
+        st.markdown(f"{head}：{'；'.join(parts)}（以 {roc_date(today)} 計；請到「作業期程」頁登錄）")
         lines = [_line(s, "今天應檢核") for s in due]
         lines += [
             _line(
                 s,
-                f"應於 {schedule.roc_date(s.self_check_date)} 檢核，已逾 {s.days_overdue} 天",
+                f"應於 {roc_date(s.self_check_date)} 檢核，已逾 {s.days_overdue} 天",
             )
             for s in late[:8]
         ]

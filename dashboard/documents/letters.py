@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from dashboard.formatting import roc_date
+from dashboard.formatting import roc_date, roc_long_date
 from dashboard.registry.notices import Recipient
 
 # What the school edits: printed on every letter.
@@ -84,7 +84,7 @@ def find_font(extra: tuple[str, ...] = ()) -> CjkFont:
 
 def roc_long(value: date) -> str:
     """2026-11-16 -> 中華民國115年11月16日."""
-    return f"中華民國{value.year - 1911}年{value.month}月{value.day}日"
+    return f"中華民國{roc_long_date(value)}"
 
 
 class _Letter(FPDF):

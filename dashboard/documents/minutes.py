@@ -20,7 +20,7 @@ from dashboard.documents.docx_minutes import DOCX_FONT as DOCX_FONT  # re-export
 from dashboard.documents.docx_minutes import render_docx
 from dashboard.documents.minutes_model import Entry, Field, Minutes, Section
 from dashboard.documents.pdf_minutes import render_pdf
-from dashboard.formatting import roc_date
+from dashboard.formatting import roc_date, roc_long_date, weekday_name
 from dashboard.measures import targets
 from dashboard.records import committee, meetings, resolutions
 
@@ -32,7 +32,6 @@ NONE = "無"
 FOLLOW_UP_HEADER = ("案由", "決議", "負責單位", "執行情形", "說明")
 _DIGITS = "零一二三四五六七八九"
 _FORMAL = "零壹貳參肆伍陸柒捌玖"  # 壹、貳、參 number the sections of an official document
-_WEEKDAYS = "一二三四五六日"
 
 
 def chinese_number(n: int, formal: bool = False) -> str:
@@ -48,8 +47,8 @@ def chinese_number(n: int, formal: bool = False) -> str:
 
 def roc_day(value: date, weekday: bool = False) -> str:
     """2025-09-10 → 114年9月10日 (with weekday: 114年9月10日（星期三）)."""
-    day = f"{value.year - 1911}年{value.month}月{value.day}日"
-    return f"{day}（星期{_WEEKDAYS[value.weekday()]}）" if weekday else day
+    day = roc_long_date(value)
+    return f"{day}（星期{weekday_name(value)}）" if weekday else day
 
 
 def clock(hhmm: str) -> str:

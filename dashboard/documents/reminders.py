@@ -12,12 +12,13 @@ dashboard.measures.teachers; this module only shapes it. It must not import stre
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 import duckdb
 import pandas as pd
 
 from dashboard import exports
+from dashboard.formatting import roc_date
 from dashboard.measures import metrics, teachers
 from dashboard.measures.teachers import PendingItem, TeacherStatus
 from dashboard.privacy import mask_name
@@ -50,11 +51,6 @@ ITEM_COLUMNS: tuple[str, ...] = (
 NOT_IN_STAFF = "不在教職員名冊"
 # Two-character surnames, so 歐陽明 is 歐陽老師 and not 歐老師.
 _COMPOUND_SURNAMES = ("歐陽", "張簡", "范姜", "司馬", "諸葛", "上官", "司徒", "東方", "夏侯", "皇甫")
-
-
-def roc_date(value: date) -> str:
-    """2027-02-09 -> 116/02/09, the way a school notice writes a date."""
-    return f"{value.year - 1911}/{value:%m/%d}"
 
 
 def file_name(year: int, semester: int, division: str | None = None) -> str:

@@ -17,14 +17,14 @@ import pandas as pd
 
 from dashboard import exports
 from dashboard.documents import letters
-from dashboard.records.schedule_model import PhaseEntry, phase_rank, roc_date, rows, scope_label
+from dashboard.formatting import roc_date, roc_datetime, weekday_name
+from dashboard.records.schedule_model import PhaseEntry, phase_rank, rows, scope_label
 
 Connection = duckdb.DuckDBPyConnection
 
 COLUMNS: tuple[str, ...] = ("項目", "適用部別", "開始日期", "結束日期", "自我檢核日期", "負責單位")
 SHEET = "作業期程"
 NOT_SET = "未訂定"
-_WEEKDAYS = "一二三四五六日"
 TAIPEI = timezone(timedelta(hours=8))  # Taiwan keeps no daylight-saving time
 UID_DOMAIN = "portfolio-dashboard.invalid"
 # ASCII UIDs: some calendar apps mishandle non-ASCII UIDs, and a UID that stays the same when the
@@ -53,7 +53,7 @@ def file_name(year: int, semester: int, ext: str) -> str:
 
 def roc_day(value: date | None) -> str:
     """2025-09-01 -> 114/09/01（一）; None -> 未訂定."""
-    return NOT_SET if value is None else f"{roc_date(value)}（{_WEEKDAYS[value.weekday()]}）"
+    return NOT_SET if value is None else f"{roc_date(value)}（{weekday_name(value)}）"
 
 
 def published_rows(con: Connection, year: int, semester: int) -> list[tuple[str | None, PhaseEntry]]:
@@ -150,7 +150,7 @@ def to_html(con: Connection, year: int, semester: int, generated_at: datetime) -
         body.append(f'<tr><th scope="row">{e(phase)}</th>{tds}</tr>')
     if not body:
         body.append(f'<tr><td colspan="{len(COLUMNS)}">本學期尚未訂定作業期程。</td></tr>')
-    stamp = f"{roc_date(generated_at.date())} {generated_at:%H:%M}"
+    stamp = roc_datetime(generated_at)
     caption = f"{year}學年度第{semester}學期 作業期程（共 {len(found)} 列）"
     return "\n".join(
         [

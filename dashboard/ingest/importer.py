@@ -29,6 +29,7 @@ from dashboard.ingest.db_checks import _unchanged, check_existing_ids
 from dashboard.ingest.readers import TAIPEI, SourceFile
 from dashboard.ingest.validate import ParsedTable, Problem, Scope, validate_sources
 from dashboard.ingest.writer import Progress, _write, recompute_warnings
+from dashboard.school_calendar import school_year_of
 
 Confirmation = bool | str  # True: confirm whatever the plan says (CLI --yes); str: a plan's fingerprint
 
@@ -140,7 +141,7 @@ def read_limits(con: duckdb.DuckDBPyConnection) -> readers.ReadLimits:
     """The size limits in force this 學年度: the rules import_max_file_mb and import_max_bundle_mb
     (MB of 1,048,576 bytes); a rule missing or not above zero keeps the built-in default."""
     today = datetime.now(TAIPEI).date()
-    year = today.year - 1911 if today.month >= 8 else today.year - 1912  # 學年度 starts 8/1
+    year = school_year_of(today)
     default = readers.ReadLimits()
 
     def limit(key: str, fallback: int) -> int:

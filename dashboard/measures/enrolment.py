@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import db
+from dashboard.formatting import roc_date
 from dashboard.ingest.kinds import ACTIVE_STATUSES
 from dashboard.measures import metrics
 from dashboard.privacy import mask_name
@@ -137,10 +138,6 @@ def changes(
         )
         for r in rows
     ]
-
-
-def roc_date(value: date | None) -> str:
-    return "" if value is None else f"{value.year - 1911}/{value:%m/%d}"
 
 
 def detail_table(items: Sequence[EnrolmentChange], *, show_names: bool) -> pd.DataFrame:

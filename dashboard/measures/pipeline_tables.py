@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import roc_date, roc_datetime
+from dashboard.formatting import roc_date, roc_datetime, roc_month
 from dashboard.measures.pipeline import PhaseStatus, Pipeline, Stage
 from dashboard.privacy import mask_name
 
@@ -111,7 +111,7 @@ def rosters_frame(p: Pipeline) -> pd.DataFrame:
                 "名冊別": r.roster,
                 "學期": "學年（0）" if r.semester == 0 else str(r.semester),
                 "狀態": "已提交" if r.done else "未提交",
-                "提交時間": roc_datetime(r.submitted_at) if r.submitted_at else "",
+                "提交時間": roc_datetime(r.submitted_at),
                 "準時": on_time,
                 "失敗次數": r.failed_attempts,
             }
@@ -159,8 +159,7 @@ def _roc_month_ticks(bars: Sequence[PhaseStatus], as_of: datetime | None) -> dic
     return {
         "tickvals": [m.isoformat() for m in months],
         "ticktext": [
-            f"{m.year - 1911}/{m:%m}" if i == 0 or m.month == 1 else f"{m.month}月"
-            for i, m in enumerate(months)
+            roc_month(m) if i == 0 or m.month == 1 else f"{m.month}月" for i, m in enumerate(months)
         ],
     }
 

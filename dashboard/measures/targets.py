@@ -20,6 +20,7 @@ import duckdb
 
 from dashboard import auth, db
 from dashboard.measures import metrics
+from dashboard.school_calendar import school_year_of
 
 Connection = duckdb.DuckDBPyConnection
 Light = Literal["green", "amber", "red", "grey"]
@@ -132,7 +133,7 @@ def year_range(con: Connection) -> tuple[int, int]:
     years = [y for y, _ in metrics.semesters_available(con)]
     as_of = db.as_of(con)
     if as_of is not None:
-        years.append(as_of.year - 1911 - (0 if as_of.month >= 8 else 1))
+        years.append(school_year_of(as_of))
     last = max(years) + 1 if years else LAST_YEAR_WITHOUT_DATA
     return FIRST_YEAR, max(last, FIRST_YEAR)
 

@@ -16,6 +16,7 @@ from typing import Literal
 import duckdb
 
 from dashboard import auth, db
+from dashboard.school_calendar import school_year_bounds
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -89,7 +90,7 @@ class RosterError(ValueError):
 
 def year_bounds(year: int) -> tuple[date, date]:
     """A 學年度 runs from 1 August to 31 July (113 → 2024-08-01 … 2025-07-31)."""
-    return date(year + 1911, 8, 1), date(year + 1912, 7, 31)
+    return school_year_bounds(year)
 
 
 def load(con: Connection, year: int) -> list[Member]:

@@ -13,6 +13,8 @@ import duckdb
 
 from dashboard import db
 from dashboard.records import committee
+from dashboard.school_calendar import semester_bounds as semester_bounds  # re-exported for meetings
+from dashboard.school_calendar import semester_of as semester_of  # re-exported for meetings
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -142,21 +144,6 @@ class LockedMeetingError(MeetingError):
 
 def session_label(year: int, semester: int, sequence_no: int) -> str:
     return f"{year}學年度第{semester}學期第{sequence_no}次工作小組會議"
-
-
-def semester_bounds(year: int, semester: int) -> tuple[date, date]:
-    """metrics.md: semester 1 = 1 Aug – 31 Jan, semester 2 = 1 Feb – 31 Jul."""
-    if semester == 1:
-        return date(year + 1911, 8, 1), date(year + 1912, 1, 31)
-    return date(year + 1912, 2, 1), date(year + 1912, 7, 31)
-
-
-def semester_of(day: date) -> tuple[int, int]:
-    if day.month >= 8:
-        return day.year - 1911, 1
-    if day.month == 1:
-        return day.year - 1912, 1
-    return day.year - 1912, 2
 
 
 def quorum(con: Connection, year: int, attendance: list[Attendance]) -> Quorum:

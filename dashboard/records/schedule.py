@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from dashboard import auth, db
+from dashboard.formatting import roc_date, roc_datetime
 from dashboard.measures import metrics
 from dashboard.records.schedule_model import (
     CLOSING_PHASE,
@@ -39,12 +40,12 @@ from dashboard.records.schedule_model import (
     effective,
     load,
     phase_rank,
-    roc_date,
     rows,
     scope_label,
     scopes,
     version,
 )
+from dashboard.school_calendar import school_year_bounds
 
 __all__ = [
     "CLOSING_PHASE",
@@ -64,7 +65,6 @@ __all__ = [
     "effective",
     "load",
     "phase_rank",
-    "roc_date",
     "rows",
     "save",
     "scope_label",
@@ -81,10 +81,8 @@ Connection = duckdb.DuckDBPyConnection
 
 def year_bounds(year: int) -> tuple[date, date]:
     """The 學年度 (Aug 1 … Jul 31) widened by YEAR_MARGIN_MONTHS on both sides."""
-    return (
-        _shift_months(date(year + 1911, 8, 1), -YEAR_MARGIN_MONTHS),
-        _shift_months(date(year + 1912, 7, 31), YEAR_MARGIN_MONTHS),
-    )
+    first, last = school_year_bounds(year)
+    return _shift_months(first, -YEAR_MARGIN_MONTHS), _shift_months(last, YEAR_MARGIN_MONTHS)
 
 
 def _shift_months(day: date, months: int) -> date:
@@ -268,7 +266,7 @@ def _last_change(con: Connection, year: int, semester: int, division: str | None
         return "已被刪除或改由匯入檔提供"
     last = max(rows, key=lambda r: r["entered_at"])
     by = "匯入" if last["import_id"] is not None else (last["entered_by"] or "他人")
-    return f"最後由 {by} 於 {roc_date(last['entered_at'].date())} {last['entered_at']:%H:%M} 修改"
+    return f"最後由 {by} 於 {roc_datetime(last['entered_at'])} 修改"
 
 
 def save(

@@ -82,11 +82,6 @@ class ScheduleError(ValueError):
         self.problems = problems
 
 
-def roc_date(value: date) -> str:
-    """2025-09-01 -> 114/09/01 (the form every message of this module uses)."""
-    return f"{value.year - 1911}/{value:%m/%d}"
-
-
 def scope_label(division: str | None) -> str:
     return metrics.division_label(division)
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import duckdb
 
 from dashboard import auth, db
+from dashboard.formatting import roc_date
 from dashboard.ingest.kinds import ENUMS
 from dashboard.measures import metrics, pipeline
 
@@ -135,11 +136,6 @@ class SelfCheckError(ValueError):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__(" ".join(problems.values()))
         self.problems = problems
-
-
-def roc_date(d: date) -> str:
-    """2027-01-30 -> 116/01/30, the way the school writes dates."""
-    return f"{d.year - 1911}/{d:%m/%d}"
 
 
 def _served_division(division: str | None, overriding: list[str]) -> str | None:

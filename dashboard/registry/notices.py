@@ -32,6 +32,7 @@ from dashboard import db, exports
 from dashboard.formatting import roc_date
 from dashboard.measures.teachers import UNIT_FOR_DIVISION
 from dashboard.privacy import mask_name
+from dashboard.school_calendar import school_year_of
 
 SHEET = "紙本通知名單"
 TITLE = "紙本通知"
@@ -50,11 +51,6 @@ MAILING_COLUMNS: tuple[str, ...] = (
     "截止日",
     "聯絡單位",
 )
-
-
-def school_year_of(moment: date) -> int:
-    """The 學年度 a day falls in: 2026-11-16 -> 115, 2027-03-01 -> 115."""
-    return moment.year - 1911 if moment.month >= 8 else moment.year - 1912
 
 
 def receipt_label(school_year: int, semester: int, roster: str) -> str:

@@ -23,6 +23,7 @@ import duckdb
 
 from dashboard import db
 from dashboard.auth import User
+from dashboard.formatting import roc_date
 
 RULE_KEY = "retention_years_after_graduation"
 PERMISSION = "purge_records"
@@ -93,10 +94,6 @@ class PurgeResult:
 
 def cohort_label(graduation_year: int) -> str:
     return f"{graduation_year}學年度畢業"
-
-
-def roc_date(value: date) -> str:
-    return f"{value.year - 1911}/{value:%m/%d}"
 
 
 def retention_years(con: duckdb.DuckDBPyConnection, graduation_year: int) -> int:

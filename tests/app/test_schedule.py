@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db
+from dashboard.formatting import roc_date
 from dashboard.records import schedule, selfchecks
 from tests.app.conftest import page_test, table_with, texts
 from tests.db_helpers import snapshot
@@ -52,7 +53,7 @@ def test_the_principal_reads_the_stored_schedule_and_cannot_edit(demo_db: Path) 
     stored = _core(demo_db, lambda c: schedule.load(c, 115, 1, None))
     shown = table_with(at, "自我檢核日期")
     assert list(shown["項目"]) == [e.phase for e in stored]
-    assert [None if v is None or v != v else v for v in shown["結束日期"]] == [e.end_date for e in stored]
+    assert list(shown["結束日期"]) == [roc_date(e.end_date) for e in stored]
     assert not [b for b in at.button if b.key in ("schedule_save", "schedule_copy", "selfcheck_submit")]
 
 

@@ -22,6 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, db, exports
+from dashboard.formatting import EMPTY, roc_date, roc_datetime
 from dashboard.measures import metrics
 from dashboard.records import trainings
 from dashboard.records.committee import year_bounds
@@ -448,11 +449,13 @@ def test_the_exports_hold_the_sessions_and_the_yearly_attendance(
     sheets = {name: frame for book in captured for name, frame in book.items()}
     assert set(sheets) == {"研習場次", "歷年參加人數"}
     rows = _core(demo_db, trainings.sessions, year)
-    blank = {
-        "部別": "兩部共同",
-        **{c: "" for c in ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者", "登錄時間")},
-    }
-    shown = [{k: (blank.get(k, v) if v is None else v) for k, v in r.items()} for r in rows]
+    # dates in 民國 and an empty cell as — (formatting's), never an ISO date, None or blank
+    blank = {"部別": "兩部共同", **{c: EMPTY for c in ("名稱", "對象", "主辦單位", "匯入檔案", "登錄者")}}
+    shown = [
+        {k: (blank.get(k, v) if v is None else v) for k, v in r.items()}
+        | {"日期": roc_date(r["日期"]), "登錄時間": roc_datetime(r["登錄時間"])}
+        for r in rows
+    ]
     assert sheets["研習場次"].to_dict("records") == shown
     assert sheets["歷年參加人數"].equals(pd.DataFrame(_core(demo_db, trainings.attendance_by_year)))
     _assert_chart_is_core(at, demo_db)
