@@ -115,29 +115,7 @@ def changes(
         division=metrics.normalize_division(division),
         active_statuses=list(ACTIVE_STATUSES),
     )
-    return [
-        EnrolmentChange(
-            student_no=r["student_no"],
-            name=r["name"],
-            division=r["division"],
-            department=r["department"],
-            grade=int(r["grade"]),
-            class_name=r["class_name"],
-            status=r["status"],
-            changed_on=_as_date(r["status_changed_on"]),
-            graduation_year=None if r["graduation_year"] is None else int(r["graduation_year"]),
-            previous_status=r["previous_status"],
-            active_in_semester=bool(r["active_in_semester"]),
-            active_in_year=bool(r["active_in_year"]),
-            outcomes_counted=int(r["outcomes_counted"]),
-            outcomes_left_out=int(r["outcomes_left_out"]),
-            diverse_counted=int(r["diverse_counted"]),
-            diverse_left_out=int(r["diverse_left_out"]),
-            receipts_counted=int(r["receipts_counted"]),
-            receipts_left_out=int(r["receipts_left_out"]),
-        )
-        for r in rows
-    ]
+    return [db.record(EnrolmentChange, r, changed_on=_as_date(r["status_changed_on"])) for r in rows]
 
 
 def detail_table(items: Sequence[EnrolmentChange], *, show_names: bool) -> pd.DataFrame:

@@ -148,14 +148,7 @@ def _served_division(division: str | None, overriding: list[str]) -> str | None:
 
 
 def _record(row: dict[str, Any]) -> SelfCheckRecord:
-    return SelfCheckRecord(
-        result=row["result"],
-        note=row["note"] or "",
-        figures=json.loads(row["figures"]) if row["figures"] else {},
-        figures_as_of=row["figures_as_of"],
-        recorded_by=row["recorded_by"],
-        recorded_at=row["recorded_at"],
-    )
+    return db.record(SelfCheckRecord, row, figures=json.loads(row["figures"]) if row["figures"] else {})
 
 
 def _status(row: dict[str, Any], today: date) -> SelfCheckStatus:
@@ -172,20 +165,15 @@ def _status(row: dict[str, Any], today: date) -> SelfCheckStatus:
         state = "今日應檢核"
     else:
         state = "逾期未檢核"
-    return SelfCheckStatus(
-        year=int(row["school_year"]),
-        semester=int(row["semester"]),
-        phase=row["phase"],
-        division=row["division"],
-        unit=row["unit"],
-        start_date=row["start_date"],
-        end_date=row["end_date"],
+    return db.record(
+        SelfCheckStatus,
+        row,  # semester, phase, division, unit, start_date, end_date, record_count
+        year=row["school_year"],
         self_check_date=due,
         state=state,
         days_overdue=(today - due).days if state == "逾期未檢核" else None,
         days_to_check=(due - today).days if state == "未到期" else None,
         latest=latest,
-        record_count=int(row["record_count"]),
         figures_division=_served_division(row["division"], list(row["overriding_divisions"] or [])),
     )
 
