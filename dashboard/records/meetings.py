@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from dashboard import auth, db
+from dashboard.formatting import roc_datetime
 from dashboard.records.meeting_model import (
     ATTENDANCE,
     CONFIRMED,
@@ -123,7 +124,7 @@ def _current(cur: Connection, meeting_id: int) -> tuple[str, int, str, datetime 
 def _check_version(cur: Connection, meeting_id: int, expected: int | None, locked_ok: bool = False) -> int:
     status, version, by, at = _current(cur, meeting_id)
     if expected is not None and version != expected:
-        when = "" if at is None else f"於 {at:%m/%d %H:%M} "
+        when = "" if at is None else f"於 {roc_datetime(at)} "
         raise StaleMeetingError(
             {
                 "version": f"這份會議紀錄已由 {by} {when}更新為第 {version} 版，您開啟的是第 {expected} 版；"

@@ -118,6 +118,8 @@ def test_a_stale_save_is_refused_and_changes_nothing(con: Con) -> None:
         meetings.save(con, replace(opened, place="第二位的修改", items=[]), SECRETARY, created.meeting_id, 1)
     assert list(refused.value.problems) == ["version"]
     assert f"第 {first.version} 版" in refused.value.problems["version"]
+    stamp = at(5)  # who saved first and when, in 民國
+    assert f"於 {stamp.year - 1911}/{stamp:%m/%d %H:%M} " in refused.value.problems["version"]
     assert meetings.load(con, created.meeting_id) == stored_before
     assert snapshot(con) == before
     assert stored_before.place == "第一位的修改"
