@@ -13,6 +13,8 @@ compliance side. This module must not import streamlit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -121,19 +123,47 @@ def _current(cur: Connection, meeting_id: int) -> tuple[str, int, str, datetime 
     return row[0], int(row[1]), row[2] or "", row[3]
 
 
+def _stale(by: str, at: datetime | None, version: int, expected: int | None) -> StaleMeetingError:
+    when = "" if at is None else f"於 {roc_datetime(at)} "
+    return StaleMeetingError(
+        {
+            "version": f"這份會議紀錄已由 {by} {when}更新為第 {version} 版，您開啟的是第 {expected} 版；"
+            "為免覆蓋對方的修改，這次沒有儲存。您填寫的內容仍在表單上：請重新載入最新版本後再修改。"
+        }
+    )
+
+
 def _check_version(cur: Connection, meeting_id: int, expected: int | None, locked_ok: bool = False) -> int:
     status, version, by, at = _current(cur, meeting_id)
     if expected is not None and version != expected:
-        when = "" if at is None else f"於 {roc_datetime(at)} "
-        raise StaleMeetingError(
-            {
-                "version": f"這份會議紀錄已由 {by} {when}更新為第 {version} 版，您開啟的是第 {expected} 版；"
-                "為免覆蓋對方的修改，這次沒有儲存。您填寫的內容仍在表單上：請重新載入最新版本後再修改。"
-            }
-        )
+        raise _stale(by, at, version, expected)
     if status == CONFIRMED and not locked_ok:
         raise LockedMeetingError({"locked": "這份會議紀錄已確認並鎖定；如需修改，請執行秘書先解除鎖定。"})
     return version
+
+
+@contextmanager
+def _writing(con: Connection, meeting_id: int | None, expected: int | None) -> Iterator[Connection]:
+    """One transaction for one write. When another save of the same meeting commits in the same
+    instant, DuckDB refuses the later one with a conflict: that is the same "someone else saved
+    first" as a stale version, said the same way, and the input stays on the form."""
+    try:
+        with db.transaction(con) as cur:
+            yield cur
+    except duckdb.TransactionException:
+        if meeting_id is None:
+            raise MeetingError(
+                {
+                    "meeting": "另一位使用者同時在儲存會議紀錄，這次沒有儲存；"
+                    "您填寫的內容仍在表單上，請再按一次儲存。"
+                }
+            ) from None
+        cur = con.cursor()
+        try:
+            _status, version, by, at = _current(cur, meeting_id)
+        finally:
+            cur.close()
+        raise _stale(by, at, version, expected) from None
 
 
 def save(
@@ -167,7 +197,7 @@ def save(
         "by": user.username,
         "at": at,
     }
-    with db.transaction(con) as cur:
+    with _writing(con, meeting_id, expected_version) as cur:
         if meeting_id is None:
             row = cur.execute(
                 "insert into meetings (school_year, semester, session_label, held_on, place, created_at,"
@@ -300,7 +330,7 @@ def confirm(
     if problems:
         raise MeetingError(problems)
     at = now or datetime.now()
-    with db.transaction(con) as cur:
+    with _writing(con, meeting_id, expected_version) as cur:
         version = _check_version(cur, meeting_id, expected_version) + 1
         cur.execute(
             "update meetings set status = '已確認', version = $v, confirmed_at = $at, confirmed_by = $by"
@@ -325,7 +355,7 @@ def unlock(
     if not clean(reason):
         raise MeetingError({"reason": "請說明解除鎖定的原因（例如：更正決議文字），這會記錄下來。"})
     at = now or datetime.now()
-    with db.transaction(con) as cur:
+    with _writing(con, meeting_id, expected_version) as cur:
         version = _check_version(cur, meeting_id, expected_version, locked_ok=True)
         status = _current(cur, meeting_id)[0]
         if status != CONFIRMED:
