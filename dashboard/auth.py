@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from dashboard import audit, db
 
 ROLES: tuple[str, ...] = ("管理者", "註冊組", "執行秘書", "校長", "工作小組委員")
 
@@ -42,8 +44,21 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+# Lock-out: this many failed sign-ins within the window, for one account (since its last
+# successful sign-in) or from one address, refuse every further try until the window has passed.
+LOCK_FAILURES = 5
+LOCK_WINDOW = timedelta(minutes=15)
+LOCKED_MESSAGE = (
+    "登入失敗次數過多（15 分鐘內 5 次），暫時無法登入；請 15 分鐘後再試。忘記密碼請洽系統管理者。"
+)
+
+
 class AccountError(ValueError):
     """A user-facing problem with an account request (message in Traditional Chinese)."""
+
+
+class SignInLocked(AccountError):
+    """Too many failed sign-ins for this account or from this address; nothing was checked."""
 
 
 @dataclass(frozen=True)
@@ -106,20 +121,63 @@ def add_user(
     return User(username, display_name or username, role)
 
 
-def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str) -> User | None:
+def _locked(con: duckdb.DuckDBPyConnection, username: str, address: str | None, now: datetime) -> bool:
+    rows = db.query_rows(
+        con,
+        "sign_in_failures",
+        username=username,
+        address=address,
+        since=now - LOCK_WINDOW,
+        failed=audit.SIGN_IN_FAILED,
+        succeeded=audit.SIGN_IN_OK,
+    )
+    found = rows[0]
+    return int(found["account_failures"]) >= LOCK_FAILURES or int(found["address_failures"]) >= LOCK_FAILURES
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection, action: str, username: str, address: str | None, at: datetime
+) -> None:
+    cur = con.cursor()
+    try:
+        audit.record(cur, action, username, address=address, page="登入", at=at)
+    finally:
+        cur.close()
+
+
+def authenticate(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> User | None:
+    """The account if the password is right, else None; every try is in the audit log.
+
+    Raises SignInLocked, without checking the password, while the account or the address has
+    LOCK_FAILURES failed tries within LOCK_WINDOW (the account's counted since it last signed in).
+    """
+    name = username.strip()
+    at = now or datetime.now()
+    if _locked(con, name, address, at):
+        _log(con, audit.SIGN_IN_LOCKED, name, address, at)
+        raise SignInLocked(LOCKED_MESSAGE)
     cur = con.cursor()
     try:
         row = cur.execute(
             "select display_name, role, password_hash from users where username = $u and not disabled",
-            {"u": username.strip()},
+            {"u": name},
         ).fetchone()
     finally:
         cur.close()
     stored = row[2] if row else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)
+        verified = row is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        verified = False
+    _log(con, audit.SIGN_IN_OK if verified else audit.SIGN_IN_FAILED, name, address, at)
+    if not verified or row is None:
         return None
-    if row is None:
-        return None
-    return User(username.strip(), row[0], row[1])
+    return User(name, row[0], row[1])

@@ -44,6 +44,21 @@ def test_login_with_demo_account_then_wrong_password() -> None:
     assert "總覽" in [t.value for t in at.title]
 
 
+def test_the_sixth_sign_in_is_refused_with_the_wait_said_and_nobody_is_signed_in() -> None:
+    # "member" signs in by the form in no other test: its lock-out cannot leak into them
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.text_input(key="login_username").input("member")
+    for attempt in range(5):
+        at.text_input(key="login_password").input(f"wrong-password-{attempt}")
+        at.button(key="login_submit").click().run()
+        assert any("帳號或密碼不正確" in e.value for e in at.error)
+    at.text_input(key="login_password").input("demo1234")
+    at.button(key="login_submit").click().run()
+    assert not at.exception
+    assert any("15 分鐘" in e.value for e in at.error)
+    assert "auth_user" not in at.session_state
+
+
 @pytest.mark.parametrize("semester_index", [0, 1, 4])
 def test_overview_every_division(semester_index: int) -> None:
     at = page_test("pages.overview").run()

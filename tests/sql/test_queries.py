@@ -41,6 +41,11 @@ SAMPLE_PARAMS: dict[str, list[Any]] = {
     "first_day": [date(2024, 8, 1)],
     "last_day": [date(2025, 1, 31)],
     "phase": ["教師認證"],
+    "username": ["registry"],
+    "address": [None, "10.1.2.3"],
+    "since": [datetime(2025, 2, 20, 7, 45)],
+    "failed": ["登入失敗"],
+    "succeeded": ["登入成功"],
 }
 
 # The metric queries dashboard/metrics.py reads: they must exist (a rename breaks the API).
