@@ -9,6 +9,7 @@ without importing this module: nothing imports app.py.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -88,12 +89,25 @@ def _sidebar(user_name: str, role: str) -> None:
             st.rerun()
 
 
+def _tell_browser(address: str) -> None:
+    """Have the browser fetch one of server.py's /auth/ addresses (which set or clear the
+    session cookie): a Streamlit run cannot set a response header itself. An image request, not
+    a script in a frame: it needs no JavaScript and leaves no frame behind. Without server.py
+    (AppTest, a bare `streamlit run app.py`) the request fails quietly and the tab's own sign-in
+    still works; only a reload signs out."""
+    st.html(f'<img src="{html.escape(address)}" alt="" width="0" height="0" style="display:none">')
+
+
 def main() -> None:
     st.set_page_config(
         page_title="學習歷程工作小組儀表板", page_icon=str(ASSETS / "favicon.svg"), layout="wide"
     )
     user = state.current_user()
     if user is None:
+        if st.session_state.pop(state.ENDED_KEY, False):
+            _tell_browser("/auth/end")
+        if st.session_state.get(state.EXPIRED_KEY):
+            st.info("閒置超過 30 分鐘，已自動登出；請重新登入。", icon=":material/timer_off:")
         # Every address answers with the sign-in form, so a deep link neither reveals a page nor
         # says "page not found"; after signing in the visitor lands on the page they asked for.
         gate = [
@@ -109,6 +123,10 @@ def main() -> None:
                 st.Page(r.render, title=r.title, icon=r.icon, url_path=r.url_path, default=(i == 0))
             )
     _sidebar(user.display_name, user.role)
+    claim = st.session_state.pop(state.CLAIM_KEY, None)
+    if claim:
+        with st.sidebar:
+            _tell_browser(f"/auth/claim?t={claim}")
     # Every page listed: folded behind "View more" the working group's pages would be hidden.
     page = st.navigation(sections, expanded=True)
     try:

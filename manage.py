@@ -67,7 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",
             "--server.address",
             args.host,
             "--server.port",

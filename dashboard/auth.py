@@ -181,3 +181,15 @@ def authenticate(
     if not verified or row is None:
         return None
     return User(name, row[0], row[1])
+
+
+def active_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    """The account `username` if it exists and is not disabled (a session cookie's holder)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute(
+            "select display_name, role from users where username = $u and not disabled", {"u": username}
+        ).fetchone()
+    finally:
+        cur.close()
+    return None if row is None else User(username, row[0], row[1])

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth, db, sessions
 from dashboard.measures import metrics, targets, teachers
 
 USER_KEY = "auth_user"
@@ -25,17 +25,60 @@ def connection() -> duckdb.DuckDBPyConnection:
     return db.connect()
 
 
+SESSION_KEY = "auth_session"  # the cookie value of this sign-in (dashboard.sessions)
+CLAIM_KEY = "auth_claim"  # a one-time token the browser still has to trade for the cookie
+ENDED_KEY = "auth_ended"  # signed out: the browser still has to drop the cookie
+EXPIRED_KEY = "auth_expired"
+
+
+def _browser_cookie() -> str | None:
+    try:
+        value = st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # a run with no request behind it (AppTest) has no cookies
+        return None
+    return value if isinstance(value, str) else None
+
+
 def current_user() -> auth.User | None:
+    """The signed-in user: of this browser tab, or of the browser's session cookie (a reload).
+
+    A session unused for sessions.IDLE (or older than sessions.LIFETIME) ends here: the user is
+    signed out and the sign-in form says why."""
     user = st.session_state.get(USER_KEY)
-    return user if isinstance(user, auth.User) else None
+    if isinstance(user, auth.User):
+        held = st.session_state.get(SESSION_KEY)
+        if held is None or sessions.resolve(held) is not None:
+            return user
+        sign_out()
+        st.session_state[EXPIRED_KEY] = True
+        return None
+    cookie = _browser_cookie()
+    username = sessions.resolve(cookie)
+    if cookie is None or username is None:
+        return None
+    found = auth.active_user(connection(), username)
+    if found is None:  # disabled since: the cookie is worth nothing any more
+        sessions.end(cookie)
+        return None
+    st.session_state[USER_KEY] = found
+    st.session_state[SESSION_KEY] = cookie
+    return found
 
 
 def sign_in(user: auth.User) -> None:
+    """Sign this tab in and start a session the browser will keep (see app.py's claim)."""
+    cookie = sessions.start(user.username)
     st.session_state[USER_KEY] = user
+    st.session_state[SESSION_KEY] = cookie
+    st.session_state[CLAIM_KEY] = sessions.claim_for(cookie)
+    st.session_state.pop(EXPIRED_KEY, None)
 
 
 def sign_out() -> None:
+    sessions.end(st.session_state.pop(SESSION_KEY, None))
     st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(CLAIM_KEY, None)
+    st.session_state[ENDED_KEY] = True
 
 
 def require(permission: str) -> auth.User:

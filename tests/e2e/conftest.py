@@ -63,7 +63,7 @@ def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",
             "--server.port",
             str(port),
             "--server.address",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.ui import choose, idle, open_signed_in, sign_in
+from tests.e2e.ui import choose, idle, open_signed_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -117,9 +117,9 @@ def test_a_meeting_entered_in_the_browser_is_counted_exported_and_guarded(
     # two editors open the same version; the first save stands, the second is refused
     path = f"/meetings?meeting={meeting_id.group(1)}&year=115"
     context_b, page_b = open_signed_in(browser, server, path, "demo", HEADING)
-    page.goto(f"{server}{path}")  # a reload signs out: sign in again on the same link
-    sign_in(page, "secretary")
+    page.goto(f"{server}{path}")  # a reload keeps the session: the form, not the sign-in
     page.locator(".st-key-mt_place input").wait_for(timeout=30_000)
+    assert page.get_by_label("密碼").count() == 0
     idle(page)
     page_b.locator(".st-key-mt_place input").wait_for(timeout=30_000)
     _type(page, "mt_place", "圖書館五樓會議室")

@@ -33,12 +33,23 @@ def choose(page: Any, key: str, option: str) -> None:
     idle(page)
 
 
+def _wait_for_session_cookie(page: Any) -> None:
+    """The first run after signing in has the browser fetch its (HttpOnly) session cookie; a
+    download before it arrives is refused, as it would be for anyone not signed in."""
+    for _ in range(300):
+        if any(c["name"] == "lp_session" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("signed in, but the browser never got its session cookie")
+
+
 def sign_in(page: Any, user: str, heading: str | None = None) -> None:
     """On the sign-in form: sign in as the demo account `user`; with `heading`, wait until the
     page titled so has finished its rerun."""
     page.get_by_label("帳號").fill(user)
     page.get_by_label("密碼").fill("demo1234")
     page.get_by_role("button", name="登入").click()
+    _wait_for_session_cookie(page)
     if heading is not None:
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
         idle(page)
