@@ -15,8 +15,9 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from dashboard import web_gate
+from dashboard import db, web_gate
 
+db.keep_files_private()  # the database, its WAL and the key: for the account running the server
 app = st.App(
     "app.py",
     routes=[Route("/auth/claim", web_gate.claim), Route("/auth/end", web_gate.end)],

@@ -272,6 +272,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    db.keep_files_private()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -57,8 +57,24 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+PRIVATE = 0o600  # names, addresses and the audit log: for the account that runs the dashboard
+
+
+def keep_files_private() -> None:
+    """Files this process creates from now on (the database, its WAL, backups) are readable by
+    its own account only: the server and the command line call this first."""
+    os.umask(0o077)
+
+
+def _make_private(p: Path) -> None:
+    for f in (p, p.with_name(p.name + ".wal")):
+        if f.exists() and (f.stat().st_mode & 0o777) != PRIVATE:
+            os.chmod(f, PRIVATE)
+
+
 def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database and apply pending migrations."""
+    """Open (creating if needed) the database and apply pending migrations. The file and its
+    WAL are made 0600 (an older install left them readable by every account)."""
     p = db_path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -68,6 +84,7 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
             f"資料庫檔案 {p.name} 正由另一個程式使用中（例如執行中的儀表板）；請先關閉它再試。"
         ) from exc
     migrate(con)
+    _make_private(p)
     return con
 
 
