@@ -114,7 +114,11 @@ def add_user(
         }
         cur.execute("begin transaction")
         cur.execute("delete from users where username = $u", {"u": username})
-        cur.execute("insert into users values ($u, $n, $r, $h, $t, false)", params)
+        cur.execute(
+            "insert into users (username, display_name, role, password_hash, created_at, disabled)"
+            " values ($u, $n, $r, $h, $t, false)",
+            params,
+        )
         cur.execute("commit")
     finally:
         cur.close()
