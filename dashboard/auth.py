@@ -18,11 +18,15 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from dashboard import audit, db
 
-ROLES: tuple[str, ...] = ("管理者", "註冊組", "執行秘書", "校長", "工作小組委員")
+# The roles that see the whole school (or its divisions), then the two that see only their own
+# part of it: a 教師 the items sent to them and their classes, a 導師 the classes they lead.
+SCHOOL_WIDE: tuple[str, ...] = ("管理者", "註冊組", "執行秘書", "校長", "工作小組委員")
+CLASSROOM: tuple[str, ...] = ("教師", "導師")
+ROLES: tuple[str, ...] = SCHOOL_WIDE + CLASSROOM
 
 # permission -> roles that hold it. One table, so a page cannot invent its own rule.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "view_dashboard": frozenset(ROLES),
+    "view_dashboard": frozenset(SCHOOL_WIDE),
     "import_data": frozenset({"管理者", "註冊組"}),
     "view_data_quality": frozenset({"管理者", "註冊組", "執行秘書"}),
     "view_student_names": frozenset({"管理者", "註冊組", "執行秘書"}),

@@ -37,7 +37,7 @@ def test_a_year_without_a_roster_offers_a_suggestion_and_saving_it_reports_the_g
 
 
 def test_everyone_reads_the_roster_and_only_editors_get_the_editor(demo_db: Path) -> None:
-    for role in auth.ROLES:
+    for role in auth.SCHOOL_WIDE:
         at = page_test("pages.committee", role, {"year": "115"}).run()
         assert not at.exception, role
         editable = auth.User("x", "x", role).can("edit_meetings")

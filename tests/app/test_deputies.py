@@ -82,7 +82,7 @@ def test_every_role_sees_the_page_and_only_editors_get_save_and_copy(demo_db: Pa
     empty_year = 113  # offered (the demo has 113 semesters) but the demo designates no one for it
     assert not any(_load(demo_db, empty_year).values())
     assert any(_load(demo_db, 115).values())
-    for role in auth.ROLES:
+    for role in auth.SCHOOL_WIDE:
         editable = auth.User("x", "x", role).can("edit_records")
         at = _run(role, 115)
         assert "代理人" in [t.value for t in at.title], role

@@ -221,7 +221,7 @@ def test_the_principal_reads_the_minutes_but_cannot_edit(demo_db: Path) -> None:
 
 def test_the_list_and_the_tracker_render_for_every_role(demo_db: Path) -> None:
     _stored_meeting(demo_db)
-    for role in auth.ROLES:
+    for role in auth.SCHOOL_WIDE:
         at = page_test("pages.meetings", role, {"year": "113"}).run()
         assert not at.exception, role
         assert "已開會議" in texts(at)

@@ -190,7 +190,7 @@ def test_every_role_reads_the_page_and_only_record_editors_get_the_form(demo_db:
     year = _core(demo_db, lambda con: max(y for y, _ in metrics.semesters_available(con)))
     rows = _core(demo_db, trainings.sessions, year)
     assert rows, "the demo should hold sessions for its newest year"
-    for role in auth.ROLES:
+    for role in auth.SCHOOL_WIDE:
         assert auth.can(role, "view_dashboard"), role
         at = _open(year, role)
         editor = auth.can(role, "edit_records")
