@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from dashboard import audit, db
+from dashboard.school_calendar import school_now
 
 # The roles that see the whole school (or its divisions), then the two that see only their own
 # part of it: a 教師 the items sent to them and their classes, a 導師 the classes they lead.
@@ -114,7 +115,7 @@ def add_user(
             "n": display_name or username,
             "r": role,
             "h": _hasher.hash(password),
-            "t": datetime.now(),
+            "t": school_now(),
         }
         cur.execute("begin transaction")
         cur.execute("delete from users where username = $u", {"u": username})
@@ -167,7 +168,7 @@ def authenticate(
     LOCK_FAILURES failed tries within LOCK_WINDOW (the account's counted since it last signed in).
     """
     name = username.strip()
-    at = now or datetime.now()
+    at = now or school_now()
     if _locked(con, name, address, at):
         _log(con, audit.SIGN_IN_LOCKED, name, address, at)
         raise SignInLocked(LOCKED_MESSAGE)

@@ -4,9 +4,16 @@ shown is dashboard.formatting's."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 FIRST_MONTH = 8  # August starts a 學年度
+TAIPEI = timezone(timedelta(hours=8))  # Taiwan has kept no daylight-saving time since 1979
+
+
+def school_now() -> datetime:
+    """The school's wall clock (Taipei), naive like every stamp the database keeps: a server
+    whose own clock is UTC still stamps entries as the school reads them."""
+    return datetime.now(TAIPEI).replace(tzinfo=None)
 
 
 def school_year_of(day: date) -> int:

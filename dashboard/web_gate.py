@@ -8,7 +8,6 @@ end set and clear that cookie. Headless: starlette only, no streamlit.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 
 from dashboard import audit, db, sessions
 
-DOWNLOADED = "下載"
+DOWNLOADED = audit.DOWNLOADED
 GUARDED = ("/media/", "/_stcore/metrics")
 REFUSED = (
     "<!doctype html><html lang='zh-Hant'><meta charset='utf-8'><title>請先登入</title>"
@@ -33,7 +32,7 @@ def _log_download(username: str, path: str, address: str | None) -> None:
         _con = db.connect()
     cur = _con.cursor()
     try:
-        audit.record(cur, DOWNLOADED, username, detail=path, page="下載", address=address, at=datetime.now())
+        audit.record(cur, DOWNLOADED, username, detail=path, page="下載", address=address)
     finally:
         cur.close()
 

@@ -5,7 +5,7 @@ Links: ?semester=115-1&scope=進修部."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +15,7 @@ from dashboard.documents import schedule_publish
 from dashboard.formatting import roc_date
 from dashboard.measures import metrics
 from dashboard.records import schedule, selfchecks
-from dashboard.school_calendar import semester_of
+from dashboard.school_calendar import school_now, semester_of
 from ui import schedule_form, schedule_panels, state
 from ui.common import as_of_caption, excel_download, url_select
 
@@ -55,7 +55,7 @@ def _publish(year: int, semester: int) -> None:
     con = state.connection()
     formats = (
         ("網頁（HTML，可公告於學校網站）", ".html", "text/html", ":material/language:",
-         lambda: schedule_publish.to_html(con, year, semester, datetime.now()).encode("utf-8")),
+         lambda: schedule_publish.to_html(con, year, semester, school_now()).encode("utf-8")),
         ("行事曆（.ics）", ".ics", "text/calendar", ":material/event:",
          lambda: schedule_publish.to_ics(con, year, semester)),
         ("Excel", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

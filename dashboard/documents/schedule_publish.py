@@ -10,7 +10,7 @@ calendar library. This module must not import streamlit or write files; callers 
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -19,13 +19,13 @@ from dashboard import exports
 from dashboard.documents import letters
 from dashboard.formatting import roc_date, roc_datetime, weekday_name
 from dashboard.records.schedule_model import PhaseEntry, phase_rank, rows, scope_label
+from dashboard.school_calendar import TAIPEI
 
 Connection = duckdb.DuckDBPyConnection
 
 COLUMNS: tuple[str, ...] = ("項目", "適用部別", "開始日期", "結束日期", "自我檢核日期", "負責單位")
 SHEET = "作業期程"
 NOT_SET = "未訂定"
-TAIPEI = timezone(timedelta(hours=8))  # Taiwan keeps no daylight-saving time
 UID_DOMAIN = "portfolio-dashboard.invalid"
 # ASCII UIDs: some calendar apps mishandle non-ASCII UIDs, and a UID that stays the same when the
 # schedule is published again lets a subscribed calendar update an event instead of doubling it.

@@ -23,13 +23,13 @@ from typing import Any
 
 import duckdb
 
-from dashboard import db, privacy
+from dashboard import audit, db, privacy
 from dashboard.ingest import preview, readers, scopes, undo
 from dashboard.ingest.db_checks import _unchanged, check_existing_ids
-from dashboard.ingest.readers import TAIPEI, SourceFile
+from dashboard.ingest.readers import SourceFile
 from dashboard.ingest.validate import ParsedTable, Problem, Scope, validate_sources
 from dashboard.ingest.writer import Progress, _write, recompute_warnings
-from dashboard.school_calendar import school_year_of
+from dashboard.school_calendar import TAIPEI, school_now, school_year_of
 
 Confirmation = bool | str  # True: confirm whatever the plan says (CLI --yes); str: a plan's fingerprint
 
@@ -237,8 +237,15 @@ class UndoReport:
 
 def undo_import(con: duckdb.DuckDBPyConnection, batch_id: str, *, undone_by: str) -> UndoReport:
     """Undo one import batch in one transaction (undo.UndoError says why it cannot be)."""
-    now = datetime.now(TAIPEI).replace(tzinfo=None)
+    now = school_now()
     with db.transaction(con) as cur:
         removed, restored = undo.restore(cur, batch_id, undone_by, now)
+        audit.record(
+            cur,
+            audit.IMPORT_UNDONE,
+            undone_by,
+            detail=f"批次 {batch_id}：移除 {removed:,} 筆，復原 {restored:,} 筆",
+            at=now,
+        )
         warnings = recompute_warnings(cur)
     return UndoReport(batch_id, removed, restored, warnings)

@@ -19,7 +19,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
@@ -27,12 +27,12 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 from dashboard.ingest import excel_guard, xls_guard, xlsx_guard
 from dashboard.ingest.decoding import ReadError, cell_text, decode_text, read_csv
 from dashboard.ingest.excel_guard import mb
+from dashboard.school_calendar import TAIPEI
 
 MIB = 1024 * 1024
 MAX_MEMBERS = 10_000
 TEXT_SUFFIXES = (".csv",)
 EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm")
-TAIPEI = timezone(timedelta(hours=8))  # no daylight saving since 1979
 _LOCK_OR_JUNK = re.compile(r"(^|/)(__MACOSX/|\.|~\$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 _ESCAPE = re.compile(r"^([/\\]|[A-Za-z]:)|(^|[/\\])\.\.([/\\]|$)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

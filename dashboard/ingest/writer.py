@@ -12,11 +12,11 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from dashboard import db
+from dashboard import audit, db
 from dashboard.ingest import scopes, undo
 from dashboard.ingest.kinds import KINDS, Kind
-from dashboard.ingest.readers import TAIPEI
 from dashboard.ingest.validate import ParsedTable, compose_sql, table_columns
+from dashboard.school_calendar import TAIPEI, school_now
 
 Progress = Callable[[float, str], None]
 WARNING_QUERIES = (
@@ -72,7 +72,7 @@ def _write(
 ) -> int:
     """One transaction: keep and replace each kind's scopes, log each file, let the oldest undo
     copies go, recompute the warnings."""
-    now = datetime.now(TAIPEI).replace(tzinfo=None)
+    now = school_now()
     done = replaced = 0
     with db.transaction(con) as cur:
         cur.execute(
@@ -116,6 +116,10 @@ def _write(
             {"n": replaced, "batch_id": batch_id},
         )
         undo.prune(cur, batch_id)
+        files = "、".join(f"{t.file}（{t.rows:,} 筆）" for t in tables)
+        audit.record(
+            cur, audit.IMPORTED, imported_by, detail=f"批次 {batch_id}：{files}；取代 {replaced:,} 筆", at=now
+        )
         step(0.95, "重新計算資料品質提醒")
         return recompute_warnings(cur)
 

@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.measures import metrics
-from dashboard.school_calendar import school_year_of
+from dashboard.school_calendar import school_now, school_year_of
 
 Connection = duckdb.DuckDBPyConnection
 Light = Literal["green", "amber", "red", "grey"]
@@ -195,13 +195,13 @@ def set_target(
         target=float(value),
         effective_from_year=int(effective_from_year),
         set_by=user.display_name,
-        set_at=datetime.now(),  # when it was set (an audit stamp, not the dashboard's "now")
+        set_at=school_now(),  # when it was set (an audit stamp, not the dashboard's "now")
     )
-    _write(con, row)
+    _write(con, row, user.username)
     return row
 
 
-def _write(con: Connection, row: Target) -> None:
+def _write(con: Connection, row: Target, username: str) -> None:
     """Replace the row of (metric, division, year) in one transaction: both or neither."""
     key = {"metric": row.metric, "division": row.division, "year": row.effective_from_year}
     with db.transaction(con) as cur:
@@ -214,4 +214,11 @@ def _write(con: Connection, row: Target) -> None:
             "insert into targets (metric, division, target, effective_from_year, set_by, set_at)"
             " values ($metric, $division, $target, $year, $set_by, $set_at)",
             {**key, "target": row.target, "set_by": row.set_by, "set_at": row.set_at},
+        )
+        audit.record(
+            cur,
+            audit.FORM_SAVED,
+            username,
+            detail=f"目標值：{METRICS.get(row.metric, row.metric)}（{metrics.division_label(row.division)}）"
+            f"{row.effective_from_year} 學年度起 {row.target:g}",
         )

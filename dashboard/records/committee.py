@@ -15,8 +15,8 @@ from typing import Literal
 
 import duckdb
 
-from dashboard import auth, db
-from dashboard.school_calendar import school_year_bounds
+from dashboard import audit, auth, db
+from dashboard.school_calendar import school_now, school_year_bounds
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -210,7 +210,7 @@ def save(
     problems = validate(con, year, members)
     if problems:
         raise RosterError(problems)
-    at = now or datetime.now()
+    at = now or school_now()
     with db.transaction(con) as cur:
         cur.execute("delete from committee_members where school_year = $year", {"year": year})
         for m in members:
@@ -229,4 +229,6 @@ def save(
                     "at": at,
                 },
             )
+        seated = sum(1 for m in members if m.person_name.strip())
+        audit.record(cur, audit.FORM_SAVED, user.username, detail=f"工作小組名冊：{year} 學年度 {seated} 席")
     return check(con, year)

@@ -17,8 +17,9 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.measures import teachers
+from dashboard.school_calendar import school_now
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -222,7 +223,7 @@ def save_units(
         problems.update(found if len(lists) == 1 else {f"{unit}: {k}": m for k, m in found.items()})
     if problems:
         raise DeputyError(problems)
-    at = now or datetime.now()
+    at = now or school_now()
     with db.transaction(con) as cur:
         if expected is not None:
             stored_now = load(cur, year)
@@ -253,6 +254,8 @@ def save_units(
                         "at": at,
                     },
                 )
+        named = "、".join(f"{unit} {len(people)} 人" for unit, people in lists.items())
+        audit.record(cur, audit.FORM_SAVED, user.username, detail=f"代理人：{year} 學年度 {named}")
     stored = load(con, year)
     return {unit: stored[unit] for unit in lists}
 

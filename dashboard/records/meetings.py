@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.formatting import roc_datetime
 from dashboard.records.meeting_model import (
     ATTENDANCE,
@@ -50,6 +50,7 @@ from dashboard.records.meeting_model import (
 )
 from dashboard.records.meeting_reads import as_draft, blank_draft, events, list_meetings, load
 from dashboard.records.meeting_rules import clean, confirm_problems, validate
+from dashboard.school_calendar import school_now
 
 __all__ = [
     "ATTENDANCE",
@@ -109,6 +110,13 @@ def _event(
             "at": at,
         },
     )
+    label = cur.execute(
+        "select session_label from meetings where meeting_id = $id", {"id": meeting_id}
+    ).fetchall()
+    named = label[0][0] if label else f"編號 {meeting_id}"
+    kind = audit.CONFIRMED if action in ("確認", "解除鎖定") else audit.FORM_SAVED
+    because = f"；理由：{reason}" if reason else ""
+    audit.record(cur, kind, by, detail=f"會議紀錄 {named}：{action}（第 {version} 版）{because}", at=at)
 
 
 def _current(cur: Connection, meeting_id: int) -> tuple[str, int, str, datetime | None]:
@@ -182,7 +190,7 @@ def save(
     problems = validate(con, draft, meeting_id)
     if problems:
         raise MeetingError(problems)
-    at = now or datetime.now()
+    at = now or school_now()
     fields = {
         "year": draft.school_year,
         "semester": draft.semester,
@@ -329,7 +337,7 @@ def confirm(
     problems = confirm_problems(con, load(con, meeting_id))
     if problems:
         raise MeetingError(problems)
-    at = now or datetime.now()
+    at = now or school_now()
     with _writing(con, meeting_id, expected_version) as cur:
         version = _check_version(cur, meeting_id, expected_version) + 1
         cur.execute(
@@ -354,7 +362,7 @@ def unlock(
         raise MeetingError({"user": "只有執行秘書（或管理者）能解除會議紀錄的鎖定。"})
     if not clean(reason):
         raise MeetingError({"reason": "請說明解除鎖定的原因（例如：更正決議文字），這會記錄下來。"})
-    at = now or datetime.now()
+    at = now or school_now()
     with _writing(con, meeting_id, expected_version) as cur:
         version = _check_version(cur, meeting_id, expected_version, locked_ok=True)
         status = _current(cur, meeting_id)[0]

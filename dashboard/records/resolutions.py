@@ -16,9 +16,10 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.measures import targets, trends
 from dashboard.records import meeting_model as meetings
+from dashboard.school_calendar import school_now
 
 Connection = duckdb.DuckDBPyConnection
 DONE = "已完成"
@@ -125,8 +126,14 @@ def update_status(
                 "status": status,
                 "note": note.strip() or None,
                 "by": user.username,
-                "at": now or datetime.now(),
+                "at": now or school_now(),
             },
+        )
+        audit.record(
+            cur,
+            audit.FORM_SAVED,
+            user.username,
+            detail=f"決議執行情形：{known[item_id].session_label}「{known[item_id].title}」→ {status}",
         )
     return next(r for r in all_resolutions(con) if r.item_id == item_id)
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.formatting import roc_date, roc_datetime
 from dashboard.measures import metrics
 from dashboard.records.schedule_model import (
@@ -45,7 +45,7 @@ from dashboard.records.schedule_model import (
     scopes,
     version,
 )
-from dashboard.school_calendar import school_year_bounds
+from dashboard.school_calendar import school_now, school_year_bounds
 
 __all__ = [
     "CLOSING_PHASE",
@@ -294,7 +294,7 @@ def save(
         raise ScheduleError(result.problems)
     div = metrics.normalize_division(division)
     scope = {"year": year, "semester": semester, "division": div}
-    stamp = now or datetime.now()  # an audit stamp: when it was entered, not the data's "now"
+    stamp = now or school_now()  # an audit stamp: when it was entered, not the data's "now"
     with db.transaction(con) as cur:
         if expected_version is not None and version(cur, year, semester, division) != expected_version:
             raise ScheduleError(
@@ -328,3 +328,10 @@ def save(
                     "at": stamp,
                 },
             )
+        filled = sum(1 for e in entries if not e.is_empty)
+        audit.record(
+            cur,
+            audit.FORM_SAVED,
+            user.username,
+            detail=f"作業期程：{metrics.semester_label(year, semester)}（{scope_label(div)}）{filled} 項",
+        )

@@ -23,10 +23,11 @@ from typing import Any, Literal
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.formatting import roc_date
 from dashboard.ingest.kinds import ENUMS
 from dashboard.measures import metrics, pipeline
+from dashboard.school_calendar import school_now
 
 Connection = duckdb.DuckDBPyConnection
 State = Literal["未到期", "今日應檢核", "逾期未檢核", "已檢核"]
@@ -307,7 +308,7 @@ def record(
     this moment, in one transaction; returns the check as it stands afterwards."""
     if not user.can("edit_records"):
         raise SelfCheckError({"user": "您的角色不能登錄自我檢核（需註冊組、執行秘書或管理者）。"})
-    at = now or datetime.now()
+    at = now or school_now()
     problems: dict[str, str] = {}
     if result not in RESULTS:
         problems["result"] = f"檢核結果「{result}」不正確：請選「達成」或「未達成」。"
@@ -354,6 +355,12 @@ def record(
                 "by": user.username,
                 "at": at,
             },
+        )
+        audit.record(
+            cur,
+            audit.FORM_SAVED,
+            user.username,
+            detail=f"自我檢核：{metrics.semester_label(year, semester)}「{phase}」（{scope}）{result}",
         )
     after = _find(statuses(con, year, semester, at.date()), phase, division)
     if after is None:  # the row was there a moment ago; only a concurrent delete explains this

@@ -18,9 +18,10 @@ from typing import Any
 
 import duckdb
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.measures import metrics
 from dashboard.records.committee import year_bounds
+from dashboard.school_calendar import school_now
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -173,9 +174,10 @@ def add(
                 "organiser": session.organiser.strip(),
                 "attendance": session.attendance,
                 "by": user.username,
-                "at": now or datetime.now(),
+                "at": now or school_now(),
             },
         )
+        audit.record(cur, audit.FORM_SAVED, user.username, detail=f"研習場次新增：{described}")
     return compliance(con, session.school_year)
 
 
@@ -211,6 +213,7 @@ def remove(
             " and title is not distinct from $title and import_id is null",
             key,
         )
+        audit.record(cur, audit.FORM_DELETED, user.username, detail=f"研習場次刪除：{described}")
     return compliance(con, year)
 
 

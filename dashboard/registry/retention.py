@@ -21,9 +21,10 @@ from typing import Any
 
 import duckdb
 
-from dashboard import db
+from dashboard import audit, db
 from dashboard.auth import User
 from dashboard.formatting import roc_date
+from dashboard.school_calendar import school_now
 
 RULE_KEY = "retention_years_after_graduation"
 PERMISSION = "purge_records"
@@ -215,11 +216,17 @@ def purge(
                 "year": cohort_year,
                 "sealed": found.sealed_until,
                 "today": today,
-                "at": purged_at or datetime.now(),
+                "at": purged_at or school_now(),
                 "by": user.username,
                 "confirmation": confirmation,
                 "removed": json.dumps(removed, ensure_ascii=False),
                 "aggregates": json.dumps(aggregates, ensure_ascii=False),
             },
+        )
+        audit.record(
+            cur,
+            audit.PURGED,
+            user.username,
+            detail=f"{cohort_year} 學年度畢業生個人資料銷毀，共刪除 {sum(removed.values()):,} 筆",
         )
     return PurgeResult(purge_id, cohort_year, removed, aggregates)

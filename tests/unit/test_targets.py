@@ -147,7 +147,7 @@ def test_a_failed_write_leaves_the_old_target(con: duckdb.DuckDBPyConnection) ->
     assert old is not None
     bad = targets.Target("upload_rate", None, 1.5, 108, "測試", old.set_at)
     with pytest.raises(duckdb.ConstraintException):
-        targets._write(con, bad)
+        targets._write(con, bad, "測試")
     assert stored(con) == before
     assert targets.target_for(con, "upload_rate", 108) == 0.85
 
