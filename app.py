@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from dashboard import audit
 from pages import (
     committee,
     data_quality,
@@ -130,7 +131,9 @@ def main() -> None:
     # Every page listed: folded behind "View more" the working group's pages would be hidden.
     page = st.navigation(sections, expanded=True)
     try:
-        page.run()
+        # Every audit entry this run writes names the page and the client's address.
+        with audit.acting_from(page.title, state.client_address()):
+            page.run()
     except Exception:
         # A user never sees a traceback (config hides them); the server log keeps it for us.
         log.exception("page %s failed", page.url_path)

@@ -67,6 +67,11 @@ def acting_from(page: str | None, address: str | None) -> Iterator[None]:
         _origin.reset(token)
 
 
+def origin() -> tuple[str | None, str | None]:
+    """The page and address of the run in progress (for work it hands to another thread)."""
+    return _origin.get()
+
+
 _NAME_LIMIT = 64  # what a failed sign-in typed as the account is kept, cut to this length
 
 

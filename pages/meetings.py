@@ -16,7 +16,7 @@ from dashboard import auth
 from dashboard.formatting import roc_datetime
 from dashboard.records import meetings
 from ui import meeting_form, meeting_panels, meeting_state, state
-from ui.common import excel_download, url_select
+from ui.common import excel_download, file_download, url_select
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -82,14 +82,14 @@ def _exports(m: meetings.Meeting) -> None:
         ("PDF", minutes.minutes_pdf, ".pdf", PDF, "meeting_pdf", ":material/picture_as_pdf:"),
     )
     for col, (label, build, suffix, mime, key, icon) in zip(st.columns(2), formats, strict=True):
-        col.download_button(
+        file_download(
             f"下載會議紀錄（{label}）",
-            data=partial(build, con, m.meeting_id),  # built only when clicked
-            file_name=minutes.file_name(m, suffix),
-            mime=mime,
+            partial(build, con, m.meeting_id),  # built only when clicked
+            minutes.file_name(m, suffix),
+            mime,
             key=key,
-            on_click="ignore",
             icon=icon,
+            where=col,
         )
 
 

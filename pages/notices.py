@@ -11,7 +11,15 @@ from dashboard.documents import letters
 from dashboard.measures import metrics
 from dashboard.registry import notices
 from ui import state
-from ui.common import as_of_caption, division_picker, excel_download, roc_datetime, show_names, url_select
+from ui.common import (
+    as_of_caption,
+    division_picker,
+    excel_download,
+    file_download,
+    roc_datetime,
+    show_names,
+    url_select,
+)
 
 ALL = "全部"
 PDF = "application/pdf"
@@ -69,13 +77,12 @@ def _letters_button(rows: list[notices.Recipient], as_of: datetime, name: str) -
     except letters.FontMissingError as exc:
         st.error(str(exc), icon=":material/font_download_off:")
         return
-    st.download_button(
+    file_download(
         "下載通知信函（PDF）",
-        data=lambda: letters.build_letters(rows, may_see_addresses=True, issued_on=as_of.date()),
-        file_name=name,
-        mime=PDF,
+        lambda: letters.build_letters(rows, may_see_addresses=True, issued_on=as_of.date()),
+        name,
+        PDF,
         key="notices_letters_export",
-        on_click="ignore",
         icon=":material/picture_as_pdf:",
         help=f"A4，一位學生一頁（共 {len(rows):,} 頁），地址欄對齊開窗信封；產生約需數秒。",
     )

@@ -17,7 +17,7 @@ from dashboard.measures import metrics
 from dashboard.records import schedule, selfchecks
 from dashboard.school_calendar import school_now, semester_of
 from ui import schedule_form, schedule_panels, state
-from ui.common import as_of_caption, excel_download, url_select
+from ui.common import as_of_caption, excel_download, file_download, url_select
 
 SCOPES: tuple[str, ...] = ("全校", "日間部", "進修部")
 COLUMNS = ["項目", "開始日期", "結束日期", "自我檢核日期", "負責單位"]
@@ -62,14 +62,14 @@ def _publish(year: int, semester: int) -> None:
          ":material/download:", lambda: schedule_publish.to_xlsx(con, year, semester)),
     )  # fmt: skip
     for column, (label, ext, mime, icon, build) in zip(st.columns(3), formats, strict=True):
-        column.download_button(
+        file_download(
             label,
-            data=build,
-            file_name=schedule_publish.file_name(year, semester, ext),
-            mime=mime,
+            build,
+            schedule_publish.file_name(year, semester, ext),
+            mime,
             key=f"schedule_{ext[1:]}",
-            on_click="ignore",
             icon=icon,
+            where=column,
         )
 
 

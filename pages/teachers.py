@@ -16,9 +16,11 @@ from dashboard.measures import metrics
 from dashboard.measures.teachers import AGE_BUCKETS, FAIL_REASONS, NO_REASON, UNIT_FOR_DIVISION, TeacherStatus
 from ui import state
 from ui.common import (
+    XLSX,
     as_of_caption,
     count,
     excel_download,
+    file_download,
     percent,
     scope_pickers,
     show_names,
@@ -28,7 +30,6 @@ from ui.common import (
 )
 
 ALL_UNITS = "全部單位"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _unit(t: TeacherStatus) -> str:
@@ -202,14 +203,12 @@ def render() -> None:
         )
     with d2:
         con = state.connection()
-        st.download_button(
+        file_download(
             "下載待認證提醒（Excel）",
-            data=lambda: reminders.workbook(con, year, semester, division, show_names=names),
-            file_name=reminders.file_name(year, semester, division),
-            mime=XLSX,
+            lambda: reminders.workbook(con, year, semester, division, show_names=names),
+            reminders.file_name(year, semester, division),
+            XLSX,
             key="teachers_reminders_export",
-            on_click="ignore",
-            icon=":material/download:",
             help=None if names else "明細中的學生姓名已遮蔽（王○明）。",
         )
     if not shown:

@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard import auth, exports, formatting
+from dashboard import audit, auth, db, exports, formatting
 from dashboard.formatting import count as count  # re-exported: the pages take it from here
 from dashboard.formatting import percent as percent  # re-exported: the pages take it from here
 from dashboard.measures import metrics
-from dashboard.school_calendar import school_year_of
+from dashboard.school_calendar import school_now, school_year_of
 from ui import state
 
 DIVISION_OPTIONS: tuple[str, ...] = ("全校", "日間部", "進修部")
@@ -130,17 +130,54 @@ def show_names(user: auth.User) -> bool:
     return user.can("view_student_names")
 
 
-def excel_download(
-    frames: dict[str, pd.DataFrame], file_name: str, key: str, label: str = "匯出 Excel"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_download(
+    label: str,
+    build: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    *,
+    key: str,
+    icon: str = ":material/download:",
+    where: DeltaGenerator | None = None,
+    help: str | None = None,
 ) -> None:
-    st.download_button(
-        label,
-        data=exports.to_xlsx(frames),
-        file_name=file_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=key,
-        icon=":material/download:",
+    """A download button whose file is built only when clicked, for the signed-in user: it
+    carries 「機密」, who exported it and when (exports.Stamp), and the audit log records the
+    export. Every download of the dashboard goes through here (and the web gate checks the
+    session and logs the transfer)."""
+    user = state.current_user()
+    if user is None:  # no page renders without a user; a download never does either
+        return
+    con = state.connection()
+    page, address = audit.origin()
+
+    def built() -> bytes:  # runs when the browser asks for the file, outside the page's run
+        stamp = exports.Stamp(f"{user.display_name}（{user.role}）", school_now(), db.as_of(con))
+        with exports.stamped(stamp):
+            data = build()
+        with db.transaction(con) as cur:
+            detail = f"{file_name}（{len(data):,} 位元組）"
+            audit.record(cur, audit.EXPORTED, user.username, detail=detail, page=page, address=address)
+        return data
+
+    (where or st).download_button(
+        label, data=built, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon, help=help
     )
+
+
+def excel_download(
+    frames: dict[str, pd.DataFrame],
+    file_name: str,
+    key: str,
+    label: str = "匯出 Excel",
+    where: DeltaGenerator | None = None,
+) -> None:
+    copies = {name: frame.copy() for name, frame in frames.items()}  # as shown now, not as later
+    title = file_name.rsplit(".", 1)[0]
+    file_download(label, lambda: exports.to_xlsx(copies, title=title), file_name, XLSX, key=key, where=where)
 
 
 def whole_number_frame(rows: Sequence[dict[str, Any]], whole: Sequence[str]) -> pd.DataFrame:

@@ -19,7 +19,7 @@ def render() -> None:
         submitted = st.form_submit_button("登入", type="primary", key="login_submit", icon=":material/login:")
     if submitted:
         try:
-            user = auth.authenticate(state.connection(), username, password, address=_address())
+            user = auth.authenticate(state.connection(), username, password, address=state.client_address())
         except auth.SignInLocked as locked:
             st.error(str(locked), icon=":material/lock_clock:")
             return
@@ -28,12 +28,3 @@ def render() -> None:
         else:
             state.sign_in(user)
             st.rerun()
-
-
-def _address() -> str | None:
-    """The client's address as the server saw it (None where Streamlit cannot tell)."""
-    try:
-        address = st.context.ip_address
-    except Exception:  # a run with no request behind it (AppTest) has no address
-        return None
-    return address if isinstance(address, str) and address else None

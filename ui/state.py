@@ -145,3 +145,12 @@ def query(name: str, **params: Any) -> pd.DataFrame:
 def data_changed() -> None:
     """Call after every import or form write: every cached figure is recomputed."""
     st.cache_data.clear()
+
+
+def client_address() -> str | None:
+    """The client's address as the server saw it (None where Streamlit cannot tell)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # a run with no request behind it (AppTest) has no address
+        return None
+    return address if isinstance(address, str) and address else None

@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from dashboard import exports
 from dashboard.documents.minutes_model import _RED, DRAFT_MARK, FOLLOW_UP_WIDTHS_MM, Field, Minutes, _clean
 
 DOCX_FONT = "Noto Sans CJK TC"  # Word needs the East Asian font named, or it falls back per glyph
@@ -30,6 +31,14 @@ def render_docx(m: Minutes) -> bytes:
     section.top_margin = section.bottom_margin = Mm(18)
     _docx_styles(doc)
     doc.core_properties.title = m.title
+    stamp = exports.current_stamp()
+    if stamp is not None:
+        doc.core_properties.author = stamp.exported_by
+        doc.core_properties.keywords = exports.CONFIDENTIAL
+        doc.core_properties.comments = stamp.line()
+        top = section.header.paragraphs[0]
+        top.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        top.add_run(_clean(stamp.line())).font.size = Pt(8)
     center = WD_ALIGN_PARAGRAPH.CENTER
     _docx_line(doc, m.school, size=16, bold=True, align=center)
     _docx_line(doc, m.title, size=14, bold=True, align=center)

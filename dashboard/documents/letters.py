@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from dashboard import exports
 from dashboard.formatting import roc_date, roc_long_date
 from dashboard.registry.notices import Recipient
 
@@ -193,6 +194,11 @@ def build_letters(rows: Sequence[Recipient], *, may_see_addresses: bool, issued_
     if not rows:
         raise ValueError("沒有需要寄送紙本通知的學生。")
     pdf = _Letter(find_font())
+    stamp = exports.current_stamp()
+    if stamp is not None:  # in the file's properties: the letter itself goes to the family
+        pdf.set_author(stamp.exported_by)
+        pdf.set_subject(stamp.line())
+        pdf.set_keywords(exports.CONFIDENTIAL)
     for r in rows:
         _page(pdf, r, issued_on)
     return bytes(pdf.output())

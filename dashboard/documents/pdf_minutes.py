@@ -11,6 +11,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
+from dashboard import exports
 from dashboard.documents import letters
 from dashboard.documents.minutes_model import _RED, DRAFT_MARK, FOLLOW_UP_WIDTHS_MM, Field, Minutes, _clean
 
@@ -32,6 +33,17 @@ class _Pdf(FPDF):
         bold_path = bold if bold != font.path and bold.is_file() else font.path
         self.add_font(letters.FAMILY, "B", str(bold_path), collection_font_number=font.face)
         self.note = note
+
+    def header(self) -> None:
+        stamp = exports.current_stamp()
+        if stamp is None:
+            return
+        self.set_y(7)
+        self.set_font(letters.FAMILY, size=8)
+        self.set_text_color(*_RED)
+        self.cell(0, 4, stamp.line(), align="R")
+        self.set_text_color(0)
+        self.set_y(self.t_margin)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -87,6 +99,11 @@ def render_pdf(m: Minutes) -> bytes:
     pdf = _Pdf(letters.find_font(), DRAFT_MARK if m.draft else "")
     pdf.set_title(m.title)
     pdf.set_creator(m.school)
+    stamp = exports.current_stamp()
+    if stamp is not None:
+        pdf.set_author(stamp.exported_by)
+        pdf.set_subject(stamp.line())
+        pdf.set_keywords(exports.CONFIDENTIAL)
     pdf.add_page()
     pdf.para(m.school, size=16, bold=True, align="C", height=9)
     pdf.para(m.title, size=14, bold=True, align="C", height=8)

@@ -96,3 +96,26 @@ def year_page(module: str, demo_db: Path, semester: str, division: str, part: st
     at = scoped_page(module, semester, division)
     assert scope_line(f"{year}學年度", division) in texts(at)
     return at, expected
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, Callable[[], Any]]]:
+    """Every download button a page draws, by key: (file name, the callable that builds its file).
+
+    A button's file is built only when clicked; AppTest has no server to click through, so the
+    test calls the builder itself, as the server would on the click."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    seen: dict[str, tuple[str, Callable[[], Any]]] = {}
+    original = DeltaGenerator.download_button
+
+    def capture(self: DeltaGenerator, label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        assert callable(data), f"{label}: a download must be built on the click, for the signed-in user"
+        seen[str(kwargs.get("key"))] = (str(kwargs.get("file_name")), data)
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", capture)
+    # st.download_button was bound to the main area's DeltaGenerator when streamlit was imported
+    main = st.download_button.__self__
+    monkeypatch.setattr(st, "download_button", lambda *a, **k: capture(main, *a, **k))
+    return seen

@@ -52,8 +52,9 @@ def test_overdue_disputes_filtered_and_exported(server: str, browser: Any, demo_
     assert download.suggested_filename.endswith(".xlsx")
     data = Path(download.path()).read_bytes()
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    rows = book.get_sheet_by_index(0).to_python()
-    assert len(rows) - 1 == expected
+    stamp, _header, *rows = book.get_sheet_by_index(0).to_python()
+    assert str(stamp[0]).startswith("機密｜") and "匯出" in str(stamp[0])  # who exported it, when
+    assert len(rows) == expected
     context.close()
 
 

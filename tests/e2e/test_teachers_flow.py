@@ -62,7 +62,8 @@ def test_principal_opens_a_teacher_and_downloads_the_reminders(
     download.value.save_as(saved)
     book = CalamineWorkbook.from_filelike(io.BytesIO(saved.read_bytes()))
     assert book.sheet_names == [reminders.TEACHER_SHEET, reminders.ITEM_SHEET]
-    items = book.get_sheet_by_name(reminders.ITEM_SHEET).to_python()
+    stamp, *items = book.get_sheet_by_name(reminders.ITEM_SHEET).to_python()
+    assert str(stamp[0]).startswith("機密｜") and "（校長）於 " in str(stamp[0])
     assert items[0] == list(reminders.ITEM_COLUMNS)
     assert len(items) > 1 and all("○" in row[3] for row in items[1:])
     assert outside == [], f"requests outside the server: {outside[:5]}"

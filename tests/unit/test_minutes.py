@@ -8,14 +8,14 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 from docx import Document
 
-from dashboard import auth, db
+from dashboard import auth, db, exports
 from dashboard.documents import minutes
 from dashboard.records import committee, meetings
 
@@ -328,3 +328,31 @@ def test_text_pasted_from_word_keeps_its_line_breaks(built: Built) -> None:
     ]
     assert "說明：第一行\n第二行\n第三行" in paragraphs
     assert not any(p.startswith("決定") for p in paragraphs)  # an empty 決定 of a 報告事項 is left out
+
+
+# --- 機密 and the exporter (issue [8/11] build 4) --------------------------------------------
+
+STAMP = exports.Stamp("蔡註冊（註冊組）", datetime(2026, 12, 4, 10, 32), datetime(2026, 11, 16, 8, 0))
+
+
+def test_minutes_built_for_a_user_say_confidential_and_who_exported_them(
+    built: Built, tmp_path: Path
+) -> None:
+    line = "機密｜蔡註冊（註冊組）於 115/12/04 10:32 匯出｜資料截至 115/11/16 08:00"
+    assert STAMP.line() == line
+    with exports.stamped(STAMP):
+        pdf = minutes.minutes_pdf(built.con, built.first.meeting_id)
+        docx = minutes.minutes_docx(built.con, built.first.meeting_id)
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(pdf)
+    pages = _pdftotext(path).split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert pages and all(_flat(line) in _flat(p) for p in pages)  # on every page
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert "蔡註冊（註冊組）" in info and "機密" in info
+    doc = Document(io.BytesIO(docx))
+    assert doc.sections[0].header.paragraphs[0].text == line
+    assert (doc.core_properties.author, doc.core_properties.keywords) == ("蔡註冊（註冊組）", "機密")
+    # built outside a user's download (the command line, a test) they carry no stamp
+    plain = Document(io.BytesIO(minutes.minutes_docx(built.con, built.first.meeting_id)))
+    assert plain.sections[0].header.paragraphs[0].text == ""
