@@ -18,6 +18,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from dashboard import audit
+from pages import audit as audit_page
 from pages import (
     committee,
     data_quality,
@@ -78,6 +79,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         data_quality.render, "資料品質", ":material/rule:", "data_quality", "view_data_quality", "資料管理"
     ),
+    Route(audit_page.render, "稽核紀錄", ":material/policy:", "audit", "view_audit", "資料管理"),
 )
 
 

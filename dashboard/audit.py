@@ -9,13 +9,15 @@ that run carries them. Base module: it imports no room. This module must not imp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import duckdb
 
+from dashboard import db
 from dashboard.school_calendar import school_now
 
 Connection = duckdb.DuckDBPyConnection
@@ -99,3 +101,68 @@ def record(
             "address": address if address is not None else origin_address,
         },
     )
+
+
+# --- reading, for the 稽核紀錄 page ---------------------------------------------------------
+
+SHOWN_ROWS = 2_000  # entries the page draws at most (the newest); its export takes EXPORT_ROWS
+EXPORT_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of audit_log, as the page reads it."""
+
+    entry_id: int
+    happened_at: datetime  # school time
+    username: str | None  # the account, or the name typed at a failed sign-in
+    action: str
+    detail: str | None
+    page: str | None
+    address: str | None  # the client's address; none from the command line
+
+
+@dataclass(frozen=True)
+class Entries:
+    rows: list[Entry]
+    matching: int  # entries that match the filter; more than len(rows) when the limit cut them
+
+
+def entries(
+    con: Connection,
+    first_day: date,
+    last_day: date,
+    *,
+    account: str | None = None,
+    actions: Sequence[str] | None = None,
+    max_rows: int = SHOWN_ROWS,
+) -> Entries:
+    """The entries of first_day..last_day (school time, both included), newest first."""
+    found = db.query_rows(
+        con,
+        "audit_entries",
+        first_day=first_day,
+        last_day=last_day,
+        account=account or None,
+        actions=list(actions) if actions else None,
+        max_rows=max_rows,
+    )
+    matching = int(found[0]["matching"]) if found else 0
+    rows = [Entry(**{k: v for k, v in r.items() if k != "matching"}) for r in found]
+    return Entries(rows, matching)
+
+
+def accounts_seen(con: Connection) -> list[str]:
+    """Every account name in the log (a failed sign-in's typed name too), sorted."""
+    rows = con.execute(
+        "select distinct username from audit_log where username is not null order by username"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def actions_offered(con: Connection) -> list[str]:
+    """ACTIONS in their order, then any other action the log holds."""
+    seen = [
+        str(r[0]) for r in con.execute("select distinct action from audit_log order by action").fetchall()
+    ]
+    return [*ACTIONS, *(a for a in seen if a not in ACTIONS)]

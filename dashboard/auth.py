@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "set_targets": frozenset({"管理者", "執行秘書"}),
     "manage_users": frozenset({"管理者"}),
     "purge_records": frozenset({"管理者"}),
+    "view_audit": frozenset({"管理者", "校長"}),
 }
 
 MIN_PASSWORD_LENGTH = 8

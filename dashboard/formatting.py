@@ -25,11 +25,11 @@ def roc_date(value: date | None) -> str:
     return f"{roc_year(value)}/{value:%m/%d}"
 
 
-def roc_datetime(value: datetime | None) -> str:
-    """2026-11-16 08:00 -> 115/11/16 08:00; None -> —."""
+def roc_datetime(value: datetime | None, seconds: bool = False) -> str:
+    """2026-11-16 08:00 -> 115/11/16 08:00 (with seconds: 115/11/16 08:00:05); None -> —."""
     if value is None:
         return EMPTY
-    return f"{roc_date(value)} {value:%H:%M}"
+    return f"{roc_date(value)} {value:%H:%M:%S}" if seconds else f"{roc_date(value)} {value:%H:%M}"
 
 
 def roc_month(value: date) -> str:

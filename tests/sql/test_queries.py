@@ -46,6 +46,9 @@ SAMPLE_PARAMS: dict[str, list[Any]] = {
     "since": [datetime(2025, 2, 20, 7, 45)],
     "failed": ["登入失敗"],
     "succeeded": ["登入成功"],
+    "account": [None, "registry"],
+    "actions": [None, ["登入成功", "匯入"]],
+    "max_rows": [100],
 }
 
 # The metric queries dashboard/metrics.py reads: they must exist (a rename breaks the API).
