@@ -18,6 +18,9 @@ from dashboard import audit, db, sessions
 
 DOWNLOADED = audit.DOWNLOADED
 GUARDED = ("/media/", "/_stcore/metrics")
+# The front end's own fonts and images (/static/media/…) are the same for everyone and the sign-in
+# page needs them: they are neither guarded nor logged.
+PUBLIC = ("/static/",)
 REFUSED = (
     "<!doctype html><html lang='zh-Hant'><meta charset='utf-8'><title>請先登入</title>"
     "<p>這個檔案只提供給已登入的使用者。請回到儀表板登入後，再從頁面上的按鈕下載。</p></html>"
@@ -56,7 +59,8 @@ class SessionGate:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not any(mark in path for mark in GUARDED):
+        public = any(mark in path for mark in PUBLIC)
+        if scope["type"] != "http" or public or not any(mark in path for mark in GUARDED):
             await self.app(scope, receive, send)
             return
         username = sessions.resolve(_cookie(scope.get("headers", [])))

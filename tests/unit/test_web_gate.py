@@ -107,3 +107,14 @@ def test_claim_sets_the_cookie_once_and_end_clears_it() -> None:
     assert get("/auth/claim", f"t={token}")[0] == 403  # a claim token works once
     status, set_cookie = get("/auth/end", "")
     assert status == 204 and 'lp_session=""' in set_cookie[0]
+
+
+def test_the_front_ends_own_fonts_are_public_and_not_logged(gate: Any) -> None:
+    """/static/media/… are Streamlit's fonts and icons: the sign-in page needs them before any
+    session, and fetching them is no download of anyone's data."""
+    for path in ("/static/media/SourceSansVF-Upright.ttf.woff2", "/base/static/media/icons.woff2"):
+        assert _call(gate, path)[0] == 200
+    cookie = sessions.start("registry")
+    assert _call(gate, "/static/media/MaterialSymbols-Rounded.woff2", cookie=cookie)[0] == 200
+    assert web_gate._con is None  # nothing was written to the audit log
+    assert _call(gate, "/base/media/abc123.xlsx")[0] == 403  # a file under a base path stays guarded
