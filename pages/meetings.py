@@ -95,8 +95,8 @@ def _exports(m: meetings.Meeting) -> None:
 
 def _reload_button() -> None:
     if st.button("捨棄我的修改，載入最新版本", key="mtb_reload", icon=":material/refresh:"):
-        SS["mt_loaded"] = None
-        SS.pop("mt__shadow", None)
+        loaded = SS.get("mt_loaded")
+        meeting_state.forget(loaded[0] if loaded else None)
         SS.pop("mt_problems", None)
         SS.pop("mt_stale", None)
         st.rerun()
@@ -229,6 +229,11 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
                 icon=":material/sync_problem:",
             )
             _reload_button()
+    restored = meeting_state.restored_notice()
+    if restored:
+        st.info(restored, icon=":material/restore:")
+        if not SS.get("mt_stale") and not SS.get("mt_problems"):
+            _reload_button()
     _show_problems()
     meeting_form.render_form(SS.get("mt_problems") or {})
     _show_problems(with_reload=False)
@@ -236,8 +241,7 @@ def _editor(user: auth.User, year: int, meeting_param: str) -> None:
     if st.button("儲存會議紀錄", key="mtb_save", icon=":material/save:", type="primary"):
         saved = meeting_state.save(user, None if stored is None else stored.meeting_id, version)
         if saved is not None:
-            SS["mt_loaded"] = None
-            SS.pop("mt__shadow", None)
+            meeting_state.forget("new" if stored is None else stored.meeting_id)
             SS["mt_flash"] = f"已儲存{saved.session_label}（第 {saved.version} 版）。"
             st.query_params["meeting"] = str(saved.meeting_id)
         st.rerun()

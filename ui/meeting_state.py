@@ -6,19 +6,27 @@ leaves them in place with its problems under `mt_problems`, and a shadow copy re
 the user visits another page and comes back (keep_shadow, ensure_loaded). The save names the
 version the form was loaded from, so a second editor's stale save is refused by the core.
 meeting_form.py renders the widgets.
+
+Session state ends with the browser's connection (a reload, a lost network, an expired
+sign-in), so the shadow is also kept on the server for its user (`_KEPT`, in this process's
+memory, never in the database or a file): when the same account opens the same meeting in a new
+session, what it had typed and not saved comes back, with a notice saying so. Saving, or
+choosing to load the newest version, forgets it; it expires with the longest sign-in.
 """
 
 from __future__ import annotations
 
-from datetime import time
+import threading
+from datetime import datetime, time
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
-from dashboard.formatting import roc_date
+from dashboard import auth, sessions
+from dashboard.formatting import roc_date, roc_datetime
 from dashboard.records import committee, meetings, resolutions
+from dashboard.school_calendar import school_now
 from ui import state
 
 SS = st.session_state
@@ -26,6 +34,83 @@ SHADOW = "mt__shadow"  # not a widget key: survives Streamlit's clean-up of unre
 FRAMES = "mtf_frames"  # not a form value: the tables the data editors return this run
 RESEND = "mtf_resend"  # the form was just filled from a record: see _values_again
 NO_METRIC = ""
+RESTORED = "mtf_restored"  # not a form value: when the input now shown was kept from a lost session
+PRISTINE = "mtf_pristine"  # not a form value: the form as loaded, to tell typed input from none
+
+# (account, meeting id or "new") -> (when it was kept, the shadow). A module-level store is
+# shared by every session of the process, so it is keyed by the account and read only by it.
+_KEPT: dict[tuple[str, Any], tuple[datetime, dict[str, Any]]] = {}
+_KEPT_LOCK = threading.Lock()
+KEPT_PER_ACCOUNT = 5  # the newest unsaved forms an account gets back; older ones are let go
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, list | dict):
+        return type(value)(value)
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, pd.DataFrame) or isinstance(b, pd.DataFrame):
+        return isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame) and _same_frame(a, b)
+    return bool(a == b) or ((a is None or a == "") and (b is None or b == ""))
+
+
+def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return False
+    left, right = a.reset_index(drop=True).astype(object), b.reset_index(drop=True).astype(object)
+    return bool(left.where(left.notna(), None).equals(right.where(right.notna(), None)))
+
+
+def _changed(shadow: dict[str, Any]) -> bool:
+    """Whether the form holds anything the user typed (beyond the form as it was loaded)."""
+    pristine = SS[PRISTINE]
+    ignored = {"mt_problems", "mt_stale"}
+    keys = (set(shadow) | set(pristine)) - ignored
+    return any(not _same(shadow.get(k), pristine.get(k)) for k in keys)
+
+
+def _keep(username: str, key: Any, shadow: dict[str, Any]) -> None:
+    now = school_now()
+    with _KEPT_LOCK:
+        _KEPT[(username, key)] = (now, {k: _copy(v) for k, v in shadow.items()})
+        mine = sorted((at, k) for (u, k), (at, _) in _KEPT.items() if u == username)
+        for _, old in mine[:-KEPT_PER_ACCOUNT]:
+            del _KEPT[(username, old)]
+
+
+def _kept(username: str, key: Any) -> tuple[datetime, dict[str, Any]] | None:
+    with _KEPT_LOCK:
+        found = _KEPT.get((username, key))
+        if found is not None and school_now() - found[0] > sessions.LIFETIME:
+            del _KEPT[(username, key)]
+            return None
+    return None if found is None else (found[0], {k: _copy(v) for k, v in found[1].items()})
+
+
+def forget(key: Any) -> None:
+    """The form's input is saved or given up: no shadow, nothing kept for a later session."""
+    SS["mt_loaded"] = None
+    SS.pop(SHADOW, None)
+    SS.pop(RESTORED, None)
+    user = state.current_user()
+    if user is not None:
+        with _KEPT_LOCK:
+            _KEPT.pop((user.username, key), None)
+
+
+def restored_notice() -> str | None:
+    """What to tell the user when the form holds input kept from a lost session."""
+    at = SS.get(RESTORED)
+    if not isinstance(at, datetime):
+        return None
+    return (
+        f"已還原您於 {roc_datetime(at)} 尚未儲存的內容（上次的連線已中斷或登入已逾時）。"
+        "請確認後按「儲存會議紀錄」；若不需要，請按「捨棄我的修改，載入最新版本」。"
+    )
 
 
 # --- loading the form ---------------------------------------------------------------------
@@ -51,6 +136,8 @@ def load_into_state(draft: meetings.MeetingDraft, marker: tuple[Any, int]) -> No
         del SS[key]
     SS.pop(SHADOW, None)
     SS["mt_loaded"] = marker
+    SS.pop(PRISTINE, None)  # taken when this load is first drawn (keep_shadow)
+    SS.pop(RESTORED, None)
     SS["mt_year"] = draft.school_year
     SS["mt_semester"] = draft.semester
     SS["mt_seq"] = draft.sequence_no
@@ -160,6 +247,15 @@ def ensure_loaded(marker: tuple[Any, int], load: Any) -> None:
             SS[key] = value
         SS[RESEND] = "filled"
         return
+    user = state.current_user()
+    kept = None if user is None else _kept(user.username, marker[0])
+    if kept is not None and kept[1].get("mt_loaded", (None,))[0] == marker[0]:
+        for key, value in kept[1].items():
+            SS[key] = value
+        SS[SHADOW] = kept[1]
+        SS[RESTORED] = kept[0]
+        SS[RESEND] = "filled"
+        return
     load_into_state(load(), marker)
     SS[RESEND] = "filled"
 
@@ -203,6 +299,18 @@ def keep_shadow() -> None:
     shadow = {k: SS[k] for k in _form_keys()}
     shadow.update(frames())
     SS[SHADOW] = shadow
+    user = state.current_user()
+    loaded = shadow.get("mt_loaded")
+    if user is None or loaded is None:
+        return
+    if PRISTINE not in SS:  # the first drawing of a freshly loaded form: as loaded, untouched
+        SS[PRISTINE] = {k: _copy(v) for k, v in shadow.items()}
+        return
+    if _changed(shadow):
+        _keep(user.username, loaded[0], shadow)
+    else:  # back to the form as loaded: nothing to give back later
+        with _KEPT_LOCK:
+            _KEPT.pop((user.username, loaded[0]), None)
 
 
 def frames() -> dict[str, pd.DataFrame]:

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, db
 from dashboard.measures import metrics
+from ui import meeting_state
 
 TIMEOUT = 60
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,9 +32,11 @@ def _fresh_app_state(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("PORTFOLIO_DB", str(demo_db))
     st.cache_resource.clear()
     st.cache_data.clear()
+    meeting_state._KEPT.clear()  # unsaved forms kept for a later session belong to one database
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
+    meeting_state._KEPT.clear()
 
 
 def _page(module: str) -> None:

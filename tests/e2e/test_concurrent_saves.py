@@ -111,3 +111,25 @@ def test_four_browsers_save_the_same_meeting_at_once_and_nothing_is_lost(
     assert [r[1] for r in reversed(saves)] == [ACCOUNTS[i] for i in order]
     for context, _ in [*opened, (check, page)]:
         context.close()
+
+
+def test_a_reload_gives_back_what_was_typed_and_not_saved(
+    server: str, browser: Any, demo_db_template: Path
+) -> None:
+    """Finding 6: the reload keeps the sign-in (the session cookie) and now the unsaved input."""
+    meeting_id, year, _ = _draft_meeting(demo_db_template)
+    context, page = open_signed_in(
+        browser, server, f"/meetings?meeting={meeting_id}&year={year}", "secretary", HEADING
+    )
+    page.locator(".st-key-mt_place input").wait_for(timeout=30_000)
+    _type(page, "mt_place", "重新整理前打的地點")
+    page.reload()
+    page.get_by_role("heading", name=HEADING, exact=True).wait_for(timeout=30_000)
+    idle(page)
+    assert page.get_by_label("密碼").count() == 0  # still signed in
+    _wait_value(page, "mt_place", "重新整理前打的地點")
+    notice = page.locator("[data-testid=stAlert]").filter(has_text="尚未儲存的內容").first
+    notice.wait_for(timeout=30_000)
+    notice.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "meeting_input_restored.png"))
+    context.close()
