@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from dashboard import audit, db, sessions
 
@@ -21,6 +21,20 @@ GUARDED = ("/media/", "/_stcore/metrics")
 # The front end's own fonts and images (/static/media/…) are the same for everyone and the sign-in
 # page needs them: they are neither guarded nor logged.
 PUBLIC = ("/static/",)
+# The front end asks for its host configuration before anyone signs in, so the address must
+# answer; Streamlit's own answer lists the origins allowed to embed and message the app (its
+# default names outside hosts). The gate answers instead, the same for everyone: no origin may
+# embed the dashboard, no metrics address, nothing about this server.
+HOST_CONFIG = "/_stcore/host-config"
+HOST_CONFIG_BODY = {
+    "allowedOrigins": [],
+    "useExternalAuthToken": False,
+    "enableCustomParentMessages": False,
+    "enforceDownloadInNewTab": False,
+    "metricsUrl": "",
+    "blockErrorDialogs": False,
+    "resourceCrossOriginMode": None,
+}
 REFUSED = (
     "<!doctype html><html lang='zh-Hant'><meta charset='utf-8'><title>請先登入</title>"
     "<p>這個檔案只提供給已登入的使用者。請回到儀表板登入後，再從頁面上的按鈕下載。</p></html>"
@@ -59,6 +73,10 @@ class SessionGate:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path", "")
+        if scope["type"] == "http" and path.endswith(HOST_CONFIG):
+            answer = JSONResponse(HOST_CONFIG_BODY, headers={"Cache-Control": "no-cache"})
+            await answer(scope, receive, send)
+            return
         public = any(mark in path for mark in PUBLIC)
         if scope["type"] != "http" or public or not any(mark in path for mark in GUARDED):
             await self.app(scope, receive, send)

@@ -3,6 +3,7 @@ session (not to a bare request, not after sign-out), and a reload keeps the sess
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from typing import Any
@@ -35,6 +36,8 @@ def test_a_download_needs_the_session_and_a_reload_keeps_it(server: str, browser
     assert context.request.get(url).status == 200  # the signed-in browser may fetch it again
     assert _status_without_cookie(url) == 403  # a copied link, a proxy, a screen share: refused
     assert _status_without_cookie(f"{server}/_stcore/metrics") == 403
+    with urllib.request.urlopen(f"{server}/_stcore/host-config", timeout=30) as answer:
+        assert json.loads(answer.read())["allowedOrigins"] == []  # no outside origin may embed it
 
     # a reload keeps the session: the page, not the sign-in form
     page.reload()

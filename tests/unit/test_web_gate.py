@@ -118,3 +118,22 @@ def test_the_front_ends_own_fonts_are_public_and_not_logged(gate: Any) -> None:
     assert _call(gate, "/static/media/MaterialSymbols-Rounded.woff2", cookie=cookie)[0] == 200
     assert web_gate._con is None  # nothing was written to the audit log
     assert _call(gate, "/base/media/abc123.xlsx")[0] == 403  # a file under a base path stays guarded
+
+
+def test_host_config_answers_the_same_minimal_config_to_everyone(gate: Any) -> None:
+    """The front end needs it before sign-in; it names no origin that may embed the dashboard."""
+    import json
+
+    reached: list[str] = []
+
+    async def streamlit_itself(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(scope["path"])
+        await _file(scope, receive, send)
+
+    guarded = web_gate.SessionGate(streamlit_itself)
+    for cookie in (None, sessions.start("registry")):
+        status, body = _call(guarded, "/_stcore/host-config", cookie=cookie)
+        assert status == 200
+        config = json.loads(body)
+        assert config["allowedOrigins"] == [] and config["metricsUrl"] == ""
+    assert reached == []  # Streamlit's own answer (with its default origins) never goes out
